@@ -1,0 +1,45 @@
+"""Endpoints about the caller's own account."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from api.auth import required_auth
+from api.errors import ErrorOut
+from api.permissions import requires
+
+from . import permissions as perms
+from .selectors import grants_of
+
+router = Router(tags=["accounts"])
+
+
+class GrantOut(Schema):
+    role: str
+    process: str | None
+    member_state: str | None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    language: str
+    roles: list[GrantOut]
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=required_auth, summary="Who am I")
+@requires(perms.MANAGE_OWN_ACCOUNT)
+def me(request: HttpRequest) -> dict[str, object]:
+    """The caller's account and roles."""
+    user = request.user
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "language": user.language,
+        "roles": [
+            {"role": g.role, "process": g.process.slug if g.process else None,
+             "member_state": g.member_state or None}
+            for g in grants_of(user)
+        ],
+    }

@@ -1,0 +1,32 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.member_states import MEMBER_STATE_CHOICES
+
+from .choices import Role
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("", _("Same as the interface"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say what the token is for, such as the script that will use it."),
+    )
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the account"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    member_state = forms.ChoiceField(
+        label=_("Member State (delegates only)"), choices=MEMBER_STATE_CHOICES, required=False
+    )

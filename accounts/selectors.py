@@ -1,0 +1,71 @@
+"""Reads about accounts and roles. Grants are loaded once per user object (one query)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .choices import Role
+from .models import ApiToken, RoleGrant, User
+
+
+def grants_of(user: Any) -> list[RoleGrant]:
+    """The user's role grants, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_consulta_grants", None)
+    if cached is None:
+        cached = list(RoleGrant.objects.filter(user=user).select_related("process"))
+        user._consulta_grants = cached
+    return cached
+
+
+def has_role(user: Any, role: str, process: Any = None) -> bool:
+    """True if the user holds the role platform-wide, or for this process when one is given."""
+    return any(
+        g.role == role and (g.process_id is None or (process is not None and g.process_id == process.pk))
+        for g in grants_of(user)
+    )
+
+
+def is_platform_secretariat(user: Any) -> bool:
+    return any(g.role == Role.SECRETARIAT and g.process_id is None for g in grants_of(user))
+
+
+def is_process_staff(user: Any, process: Any) -> bool:
+    """Secretariat of this process (or of every process)."""
+    return has_role(user, Role.SECRETARIAT, process)
+
+
+def staff_process_ids(user: Any) -> set[int] | None:
+    """Ids of the processes the user is secretariat of; None means every process."""
+    ids: set[int] = set()
+    for g in grants_of(user):
+        if g.role == Role.SECRETARIAT:
+            if g.process_id is None:
+                return None
+            ids.add(g.process_id)
+    return ids
+
+
+def member_state_of(user: Any) -> str:
+    """The Member State a delegate represents, or '' for anyone else."""
+    for g in grants_of(user):
+        if g.role == Role.DELEGATE:
+            return g.member_state
+    return ""
+
+
+def grants_for_process(process: Any) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(process=process)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()

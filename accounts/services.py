@@ -1,0 +1,147 @@
+"""Writes about accounts: profiles, role grants and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.member_states import MEMBER_STATES
+
+from .choices import PROCESS_ROLES, Role
+from .exceptions import InvalidRoleGrant
+from .models import ApiToken, RoleGrant, User
+
+TOKEN_PREFIX = "cst_"
+# Writing last_used_at on every request would turn each API read into a write.
+_LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def token_digest(raw: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def update_profile(user: User, *, actor: Any, display_name: str, language: str) -> User:
+    """Change the user's own name and preferred language."""
+    with transaction.atomic():
+        changed = {
+            field: [getattr(user, field), value]
+            for field, value in (("display_name", display_name), ("language", language))
+            if getattr(user, field) != value
+        }
+        user.display_name, user.language = display_name, language
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["display_name", "language"])
+        if changed:
+            audit.record("accounts.profile.updated", actor=actor, obj=user, data={"changes": changed})
+    return user
+
+
+def _validate_grant(role: str, process: Any, member_state: str) -> None:
+    if role not in Role.values:
+        raise InvalidRoleGrant(_("Unknown role."))
+    if role == Role.DELEGATE and member_state not in MEMBER_STATES:
+        raise InvalidRoleGrant(_("A Member State delegate must be linked to a Member State."))
+    if role != Role.DELEGATE and member_state:
+        raise InvalidRoleGrant(_("Only a Member State delegate is linked to a Member State."))
+
+
+def grant_role(
+    user: User, *, actor: Any, role: str, process: Any = None, member_state: str = ""
+) -> RoleGrant:
+    """Give the user a role, for one process or (with no process) platform-wide."""
+    _validate_grant(role, process, member_state)
+    try:
+        with transaction.atomic():
+            grant = RoleGrant.objects.create(
+                user=user, role=role, process=process, member_state=member_state
+            )
+            audit.record(
+                "accounts.role.granted",
+                actor=actor,
+                obj=user,
+                process=process,
+                data={"role": role, "process": getattr(process, "slug", None),
+                      "member_state": member_state},
+            )
+    except IntegrityError:
+        raise InvalidRoleGrant(_("%(user)s already holds this role here.") % {"user": user.email}) from None
+    return grant
+
+
+def revoke_role(grant: RoleGrant, *, actor: Any) -> None:
+    """Take a role away."""
+    with transaction.atomic():
+        data = {"role": grant.role, "process": getattr(grant.process, "slug", None),
+                "member_state": grant.member_state}
+        user, process = grant.user, grant.process
+        grant.delete()
+        audit.record("accounts.role.revoked", actor=actor, obj=user, process=process, data=data)
+
+
+def create_api_token(user: User, *, actor: Any, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the plain token is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name.strip() or _("API token"), prefix=raw[:12], digest=token_digest(raw)
+        )
+        audit.record("accounts.token.created", actor=actor, obj=user,
+                     data={"token_id": token.pk, "name": token.name})
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
+    """Revoke a token; requests that present it are refused from now on."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record("accounts.token.revoked", actor=actor, obj=token.user,
+                         data={"token_id": token.pk, "name": token.name})
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user behind a token, or None. Not audited: reading is not a state change."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def create_account(
+    email: str, *, actor: Any, password: str, display_name: str = "", verified: bool = False
+) -> User:
+    """Create an account (for invitations and the demo); sign-up itself goes through allauth."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, display_name=display_name)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+        audit.record("accounts.user.created", actor=actor, obj=user, data={"verified": verified})
+    return user
+
+
+def set_password(user: User, *, actor: Any, password: str) -> User:
+    """Set a new password for the account."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record("accounts.password.set", actor=actor, obj=user)
+    return user

@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.permissions import check_perm, permission_required
+from core.models import Process
+from core.selectors import process_for
+
+from . import permissions as perms
+from . import selectors, services
+from .exceptions import InvalidRoleGrant
+from .forms import ProfileForm, RoleGrantForm, TokenForm
+
+
+def _profile_page(request: HttpRequest, *, profile_form: ProfileForm | None = None,
+                  token_form: TokenForm | None = None, new_token: str = "",
+                  status: int = 200) -> HttpResponse:
+    user = request.user
+    context = {
+        "profile_form": profile_form
+        or ProfileForm(initial={"display_name": user.display_name, "language": user.language}),
+        "token_form": token_form or TokenForm(),
+        "tokens": selectors.tokens_of(user),
+        "grants": selectors.grants_of(user),
+        "new_token": new_token,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's profile: name, language, roles and API tokens."""
+    if request.method == "GET":
+        return _profile_page(request)
+    form = ProfileForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, profile_form=form, status=400)
+    services.update_profile(request.user, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Your profile was saved."))
+    return redirect("accounts:profile")
+
+
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_POST
+def create_token(request: HttpRequest) -> HttpResponse:
+    """Create an API token and show it once; it is not stored in readable form."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, token_form=form, status=400)
+    _token, raw = services.create_api_token(request.user, actor=request.user, **form.cleaned_data)
+    return _profile_page(request, new_token=raw, status=201)
+
+
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's own tokens."""
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
+    check_perm(request.user, perms.REVOKE_TOKEN, token)
+    services.revoke_api_token(token, actor=request.user)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:profile")
+
+
+def _roles_page(
+    request: HttpRequest, process: Process, form: RoleGrantForm, status: int = 200
+) -> HttpResponse:
+    context = {"process": process, "grants": selectors.grants_for_process(process), "form": form}
+    return render(request, "accounts/process_roles.html", context, status=status)
+
+
+def _process(request: HttpRequest, slug: str, **kwargs: object) -> Process:
+    return process_for(request.user, slug)
+
+
+@permission_required(perms.MANAGE_PROCESS_ROLES, obj=_process)
+@require_http_methods(["GET", "POST"])
+def process_roles(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
+    """The people who hold a role in a process; its secretariat grants and revokes them."""
+    if request.method == "GET":
+        return _roles_page(request, process, RoleGrantForm())
+    form = RoleGrantForm(request.POST)
+    if not form.is_valid():
+        return _roles_page(request, process, form, status=400)
+    user = selectors.find_user_by_email(form.cleaned_data["email"])
+    if user is None:
+        form.add_error("email", _("No account uses this e-mail address. Ask the person to sign up first."))
+        return _roles_page(request, process, form, status=400)
+    try:
+        services.grant_role(user, actor=request.user, role=form.cleaned_data["role"], process=process,
+                            member_state=form.cleaned_data["member_state"])
+    except InvalidRoleGrant as exc:
+        form.add_error(None, str(exc))
+        return _roles_page(request, process, form, status=400)
+    messages.success(request, _("The role was granted."))
+    return redirect("accounts:process_roles", slug=process.slug)
+
+
+@permission_required(perms.MANAGE_PROCESS_ROLES, obj=_process)
+@require_POST
+def revoke_process_role(
+    request: HttpRequest, process: Process, slug: str, grant_id: int
+) -> HttpResponse:
+    """Take a role in this process away from someone."""
+    grant = get_object_or_404(selectors.grants_for_process(process), pk=grant_id)
+    services.revoke_role(grant, actor=request.user)
+    messages.success(request, _("The role was revoked."))
+    return redirect("accounts:process_roles", slug=process.slug)

@@ -1,0 +1,47 @@
+"""API authentication: a personal token (Authorization: Bearer), else the browser session."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from accounts.services import authenticate_token
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TokenOrSession(HttpBearer):
+    """Resolve the caller. A token that is sent must be valid, even on public endpoints.
+
+    With `required=False`, a caller with no credentials goes on as an anonymous user.
+    """
+
+    def __init__(self, *, required: bool = True) -> None:
+        super().__init__()
+        self.required = required
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization")
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                return None
+            user = authenticate_token(token.strip())
+            if user is not None:
+                request.user = user
+            return user
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+                return None
+            return user
+        return None if self.required else AnonymousUser()
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
+        return authenticate_token(token)
+
+
+required_auth = TokenOrSession(required=True)
+optional_auth = TokenOrSession(required=False)

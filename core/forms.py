@@ -1,0 +1,70 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ProcessStatus
+from .models import Process
+
+# Path segments under /processes/ that are pages, not processes.
+RESERVED_SLUGS = {"new"}
+
+
+class ProcessForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=80,
+        help_text=_("Used in addresses: lower-case letters, digits and hyphens, such as ahc-cybercrime."),
+    )
+    convening_body = forms.CharField(
+        label=_("Convening body"),
+        max_length=200,
+        help_text=_("The body that convenes the process, such as the General Assembly."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: **bold**, *italics*, [links](https://…), lists."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ProcessStatus.choices)
+    predecessor = forms.ModelChoiceField(
+        label=_("Predecessor"),
+        queryset=Process.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_("The process this one follows; its accredited organisations can be carried over."),
+    )
+
+    def __init__(
+        self, *args: Any, user: Any, instance: Process | None = None, **kwargs: Any
+    ) -> None:
+        from .selectors import processes_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        choices = processes_visible_to(user)
+        if instance is not None:
+            choices = choices.exclude(pk=instance.pk)
+        self.fields["predecessor"].queryset = choices  # type: ignore[attr-defined]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This short name is reserved; choose another."))
+        taken = Process.objects.filter(slug=slug)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another process already uses this short name."))
+        return slug
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, max_length=100)
+    actor = forms.EmailField(label=_("Actor's e-mail"), required=False)
+    process = forms.SlugField(label=_("Process"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,109 @@
+"""Load the demo world. Safe to run again: what exists is kept, nothing is duplicated."""
+
+import secrets
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import RoleGrant
+from accounts.selectors import find_user_by_email
+from accounts.services import create_account, grant_role, set_password
+from core.models import Process
+from core.services import create_process
+
+PROCESSES = [
+    {
+        "slug": "ahc-cybercrime",
+        "name": "Ad Hoc Committee on the Convention against Cybercrime",
+        "convening_body": "United Nations General Assembly",
+        "status": "concluded",
+        "description": (
+            "The Ad Hoc Committee to Elaborate a Comprehensive International Convention on "
+            "Countering the Use of Information and Communications Technologies for Criminal "
+            "Purposes was set up by General Assembly resolution 74/247. It met from 2022 to 2024 "
+            "and agreed the text of the **United Nations Convention against Cybercrime**.\n\n"
+            "Non-governmental organisations in consultative status with ECOSOC took part on "
+            "request; other organisations, universities and companies were admitted through a "
+            "list circulated to Member States on a non-objection basis. Accredited stakeholders "
+            "spoke at the end of each agenda item and took part in intersessional consultations."
+        ),
+    },
+    {
+        "slug": "ccpcj-33",
+        "name": "Commission on Crime Prevention and Criminal Justice, 33rd session",
+        "convening_body": "Commission on Crime Prevention and Criminal Justice (ECOSOC)",
+        "status": "concluded",
+        "description": (
+            "The 33rd session of the Commission met in Vienna from 13 to 17 May 2024. At its side "
+            "event *Fostering Joint Stakeholder Actions Against Cybercrime Through Inclusive "
+            "Partnerships*, more than fifty participants from civil society, the private sector "
+            "and governments discussed vulnerability disclosure, digital literacy and "
+            "public-private partnerships."
+        ),
+    },
+    {
+        "slug": "cosp-cybercrime",
+        "name": "Conference of the States Parties to the Convention against Cybercrime",
+        "convening_body": "Conference of the States Parties",
+        "status": "active",
+        "predecessor": "ahc-cybercrime",
+        "description": (
+            "The Conference of the States Parties to the United Nations Convention against "
+            "Cybercrime follows the Ad Hoc Committee. Organisations accredited to the Committee "
+            "can be carried over."
+        ),
+    },
+]
+
+ACCOUNTS = [
+    ("secretariat@demo.consulta.org", "Demo Secretariat", Role.SECRETARIAT, ""),
+    ("delegate.us@demo.consulta.org", "Delegate of the United States", Role.DELEGATE, "US"),
+    ("delegate.do@demo.consulta.org", "Delegate of the Dominican Republic", Role.DELEGATE, "DO"),
+    ("rep.accessnow@demo.consulta.org", "Access Now representative", Role.STAKEHOLDER, ""),
+    ("moderator@demo.consulta.org", "Demo Moderator", Role.MODERATOR, ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (processes and one account per role); safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", help="Password for every demo account (default: random).")
+
+    def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
+        password = password or secrets.token_urlsafe(12)
+        with transaction.atomic():
+            secretariat = self._accounts(password)
+            self._processes(secretariat)
+        self.stdout.write(self.style.SUCCESS("Demo world loaded. Accounts (password for all):"))
+        for email, _name, role, state in ACCOUNTS:
+            self.stdout.write(f"  {email:38} {role}{' ' + state if state else ''}")
+        self.stdout.write(f"  password: {password}")
+
+    def _accounts(self, password: str) -> Any:
+        first = None
+        for email, name, role, state in ACCOUNTS:
+            user = find_user_by_email(email)
+            if user is None:
+                user = create_account(email, actor=None, password=password, display_name=name,
+                                      verified=True)
+            else:
+                set_password(user, actor=None, password=password)
+            if not RoleGrant.objects.filter(user=user, role=role, process__isnull=True).exists():
+                grant_role(user, actor=None, role=role, member_state=state)
+            first = first or user
+        return first
+
+    def _processes(self, actor: Any) -> None:
+        for spec in PROCESSES:
+            if Process.objects.filter(slug=spec["slug"]).exists():
+                continue
+            fields = dict(spec)
+            predecessor = fields.pop("predecessor", None)
+            create_process(
+                actor=actor,
+                predecessor=Process.objects.get(slug=predecessor) if predecessor else None,
+                **fields,
+            )

@@ -1,0 +1,42 @@
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import PUBLIC_PROCESS_STATUSES
+from .exceptions import AuditLogIsAppendOnly
+
+
+class ProcessQuerySet(models.QuerySet):
+    def public(self) -> "ProcessQuerySet":
+        return self.filter(status__in=PUBLIC_PROCESS_STATUSES)
+
+    def visible_to(self, user: Any) -> "ProcessQuerySet":
+        """Public processes, plus drafts of the processes the user is staff of."""
+        from accounts.selectors import staff_process_ids
+
+        if not getattr(user, "is_authenticated", False):
+            return self.public()
+        staff_ids = staff_process_ids(user)
+        if staff_ids is None:  # platform-wide secretariat
+            return self.all()
+        return self.filter(Q(status__in=PUBLIC_PROCESS_STATUSES) | Q(pk__in=staff_ids))
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+    def visible_to(self, user: Any) -> "AuditEntryQuerySet":
+        """All entries for the platform secretariat; a process's entries for its secretariat."""
+        from accounts.selectors import staff_process_ids
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        staff_ids = staff_process_ids(user)
+        if staff_ids is None:
+            return self.all()
+        return self.filter(process_id__in=staff_ids)

@@ -1,0 +1,85 @@
+"""Writes of the core: processes. Each service owns its transaction and its audit entry."""
+
+from typing import Any
+
+from django.db import transaction
+
+from . import audit
+from .exceptions import InvalidPredecessor
+from .models import Process
+
+PROCESS_FIELDS = ("slug", "name", "convening_body", "description", "status", "predecessor")
+
+
+def _check_predecessor(process: Process, predecessor: Process | None) -> None:
+    seen: set[int] = set()
+    node = predecessor
+    while node is not None:
+        if process.pk is not None and node.pk == process.pk:
+            raise InvalidPredecessor("A process cannot follow itself, directly or through others.")
+        if node.pk in seen:  # pragma: no cover - an existing cycle would be a data error
+            break
+        seen.add(node.pk)
+        node = node.predecessor
+
+
+def _snapshot(process: Process) -> dict[str, Any]:
+    return {
+        "slug": process.slug,
+        "name": process.name,
+        "convening_body": process.convening_body,
+        "status": process.status,
+        "predecessor": process.predecessor.slug if process.predecessor else None,
+    }
+
+
+def create_process(
+    *,
+    actor: Any,
+    slug: str,
+    name: str,
+    convening_body: str,
+    description: str = "",
+    status: str = "draft",
+    predecessor: Process | None = None,
+) -> Process:
+    """Create a process and record it in the audit log."""
+    with transaction.atomic():
+        process = Process(
+            slug=slug,
+            name=name,
+            convening_body=convening_body,
+            description=description,
+            status=status,
+            predecessor=predecessor,
+        )
+        _check_predecessor(process, predecessor)
+        process.full_clean()
+        process.save()
+        audit.record("core.process.created", actor=actor, obj=process, data=_snapshot(process))
+    return process
+
+
+def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
+    """Change a process's details; the audit entry lists what changed, before and after."""
+    unknown = set(changes) - set(PROCESS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown process fields: {sorted(unknown)}")
+    with transaction.atomic():
+        process = Process.objects.select_for_update().get(pk=process.pk)
+        before = _snapshot(process)
+        old_description = process.description
+        if "predecessor" in changes:
+            _check_predecessor(process, changes["predecessor"])
+        for field, value in changes.items():
+            setattr(process, field, value)
+        process.full_clean()
+        process.save()
+        after = _snapshot(process)
+        diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if process.description != old_description:
+            # The text itself can be long; the entry says that it changed.
+            diff["description"] = ["(changed)", "(changed)"]
+        if diff:
+            audit.record("core.process.updated", actor=actor, obj=process, data={"changes": diff})
+    return process
