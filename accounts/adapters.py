@@ -12,9 +12,16 @@ from .tasks import send_email
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         msg = self.render_mail(template_prefix, email, context)
-        html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), "")
+        html = next(
+            (body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), ""
+        )
         enqueue_on_commit(
             send_email,
-            {"subject": msg.subject, "body": msg.body, "from_email": msg.from_email,
-             "to": list(msg.to), "html": html},
+            {
+                "subject": msg.subject,
+                "body": msg.body,
+                "from_email": msg.from_email,
+                "to": list(msg.to),
+                "html": html,
+            },
         )

@@ -38,8 +38,11 @@ def me(request: HttpRequest) -> dict[str, object]:
         "display_name": user.display_name,
         "language": user.language,
         "roles": [
-            {"role": g.role, "process": g.process.slug if g.process else None,
-             "member_state": g.member_state or None}
+            {
+                "role": g.role,
+                "process": g.process.slug if g.process else None,
+                "member_state": g.member_state or None,
+            }
             for g in grants_of(user)
         ],
     }

@@ -16,7 +16,9 @@ def _can_manage_roles(user: Any, process: Any) -> bool:
 
 
 def _owns_token(user: Any, token: Any) -> bool:
-    return token is not None and getattr(user, "is_authenticated", False) and token.user_id == user.pk
+    return (
+        token is not None and getattr(user, "is_authenticated", False) and token.user_id == user.pk
+    )
 
 
 MANAGE_OWN_ACCOUNT = register(

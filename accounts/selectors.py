@@ -22,7 +22,8 @@ def grants_of(user: Any) -> list[RoleGrant]:
 def has_role(user: Any, role: str, process: Any = None) -> bool:
     """True if the user holds the role platform-wide, or for this process when one is given."""
     return any(
-        g.role == role and (g.process_id is None or (process is not None and g.process_id == process.pk))
+        g.role == role
+        and (g.process_id is None or (process is not None and g.process_id == process.pk))
         for g in grants_of(user)
     )
 
@@ -33,7 +34,7 @@ def is_platform_secretariat(user: Any) -> bool:
 
 def is_process_staff(user: Any, process: Any) -> bool:
     """Secretariat of this process (or of every process)."""
-    return has_role(user, Role.SECRETARIAT, process)
+    return has_role(user, str(Role.SECRETARIAT), process)
 
 
 def staff_process_ids(user: Any) -> set[int] | None:

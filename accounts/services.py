@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.member_states import MEMBER_STATES
 
-from .choices import PROCESS_ROLES, Role
+from .choices import Role
 from .exceptions import InvalidRoleGrant
 from .models import ApiToken, RoleGrant, User
 
-TOKEN_PREFIX = "cst_"
+TOKEN_PREFIX = "cst_"  # noqa: S105  (a marker, not a secret)
 # Writing last_used_at on every request would turn each API read into a write.
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -38,7 +38,9 @@ def update_profile(user: User, *, actor: Any, display_name: str, language: str) 
         user.full_clean(exclude=["password"])
         user.save(update_fields=["display_name", "language"])
         if changed:
-            audit.record("accounts.profile.updated", actor=actor, obj=user, data={"changes": changed})
+            audit.record(
+                "accounts.profile.updated", actor=actor, obj=user, data={"changes": changed}
+            )
     return user
 
 
@@ -66,19 +68,27 @@ def grant_role(
                 actor=actor,
                 obj=user,
                 process=process,
-                data={"role": role, "process": getattr(process, "slug", None),
-                      "member_state": member_state},
+                data={
+                    "role": role,
+                    "process": getattr(process, "slug", None),
+                    "member_state": member_state,
+                },
             )
     except IntegrityError:
-        raise InvalidRoleGrant(_("%(user)s already holds this role here.") % {"user": user.email}) from None
+        raise InvalidRoleGrant(
+            _("%(user)s already holds this role here.") % {"user": user.email}
+        ) from None
     return grant
 
 
 def revoke_role(grant: RoleGrant, *, actor: Any) -> None:
     """Take a role away."""
     with transaction.atomic():
-        data = {"role": grant.role, "process": getattr(grant.process, "slug", None),
-                "member_state": grant.member_state}
+        data = {
+            "role": grant.role,
+            "process": getattr(grant.process, "slug", None),
+            "member_state": grant.member_state,
+        }
         user, process = grant.user, grant.process
         grant.delete()
         audit.record("accounts.role.revoked", actor=actor, obj=user, process=process, data=data)
@@ -89,10 +99,17 @@ def create_api_token(user: User, *, actor: Any, name: str) -> tuple[ApiToken, st
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name.strip() or _("API token"), prefix=raw[:12], digest=token_digest(raw)
+            user=user,
+            name=name.strip() or _("API token"),
+            prefix=raw[:12],
+            digest=token_digest(raw),
         )
-        audit.record("accounts.token.created", actor=actor, obj=user,
-                     data={"token_id": token.pk, "name": token.name})
+        audit.record(
+            "accounts.token.created",
+            actor=actor,
+            obj=user,
+            data={"token_id": token.pk, "name": token.name},
+        )
     return token, raw
 
 
@@ -103,8 +120,12 @@ def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            audit.record("accounts.token.revoked", actor=actor, obj=token.user,
-                         data={"token_id": token.pk, "name": token.name})
+            audit.record(
+                "accounts.token.revoked",
+                actor=actor,
+                obj=token.user,
+                data={"token_id": token.pk, "name": token.name},
+            )
     return token
 
 

@@ -4,8 +4,9 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
 
-@shared_task(name="accounts.tasks.send_email", autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(
+    name="accounts.tasks.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def send_email(message: dict[str, object]) -> None:
     """Send one rendered e-mail (subject, body, from, to, html alternative)."""
     email = EmailMultiAlternatives(

@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.permissions import check_perm, permission_required
 from core.models import Process
+from core.permissions import check_perm, permission_required
 from core.selectors import process_for
 
 from . import permissions as perms
@@ -14,9 +14,14 @@ from .exceptions import InvalidRoleGrant
 from .forms import ProfileForm, RoleGrantForm, TokenForm
 
 
-def _profile_page(request: HttpRequest, *, profile_form: ProfileForm | None = None,
-                  token_form: TokenForm | None = None, new_token: str = "",
-                  status: int = 200) -> HttpResponse:
+def _profile_page(
+    request: HttpRequest,
+    *,
+    profile_form: ProfileForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str = "",
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     context = {
         "profile_form": profile_form
@@ -87,11 +92,18 @@ def process_roles(request: HttpRequest, process: Process, slug: str) -> HttpResp
         return _roles_page(request, process, form, status=400)
     user = selectors.find_user_by_email(form.cleaned_data["email"])
     if user is None:
-        form.add_error("email", _("No account uses this e-mail address. Ask the person to sign up first."))
+        form.add_error(
+            "email", _("No account uses this e-mail address. Ask the person to sign up first.")
+        )
         return _roles_page(request, process, form, status=400)
     try:
-        services.grant_role(user, actor=request.user, role=form.cleaned_data["role"], process=process,
-                            member_state=form.cleaned_data["member_state"])
+        services.grant_role(
+            user,
+            actor=request.user,
+            role=form.cleaned_data["role"],
+            process=process,
+            member_state=form.cleaned_data["member_state"],
+        )
     except InvalidRoleGrant as exc:
         form.add_error(None, str(exc))
         return _roles_page(request, process, form, status=400)

@@ -32,31 +32,43 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
             if op is None:
                 continue
             params = [
-                {"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                 "type": _schema_name(p.get("schema", {})),
-                 "description": p.get("description") or p.get("schema", {}).get("description", "")}
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": p.get("required", False),
+                    "type": _schema_name(p.get("schema", {})),
+                    "description": p.get("description")
+                    or p.get("schema", {}).get("description", ""),
+                }
                 for p in op.get("parameters", [])
             ]
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
             responses = [
-                {"status": status,
-                 "schema": _schema_name(r.get("content", {}).get("application/json", {}).get("schema", {}))
-                 if r.get("content") else "",
-                 "description": r.get("description", "")}
+                {
+                    "status": status,
+                    "schema": _schema_name(
+                        r.get("content", {}).get("application/json", {}).get("schema", {})
+                    )
+                    if r.get("content")
+                    else "",
+                    "description": r.get("description", ""),
+                }
                 for status, r in op.get("responses", {}).items()
             ]
-            operations.append({
-                "id": op.get("operationId", f"{method}-{path}"),
-                "method": method.upper(),
-                "path": path,
-                "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "tags": op.get("tags", []),
-                "secured": bool(op.get("security")),
-                "params": params,
-                "body": _schema_name(body.get("schema", {})) if body else "",
-                "responses": responses,
-            })
+            operations.append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tags": op.get("tags", []),
+                    "secured": bool(op.get("security")),
+                    "params": params,
+                    "body": _schema_name(body.get("schema", {})) if body else "",
+                    "responses": responses,
+                }
+            )
     return operations
 
 
@@ -64,8 +76,10 @@ def _components(schema: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for name, comp in sorted(schema.get("components", {}).get("schemas", {}).items()):
         required = set(comp.get("required", []))
-        fields = [{"name": f, "type": _schema_name(s), "required": f in required}
-                  for f, s in comp.get("properties", {}).items()]
+        fields = [
+            {"name": f, "type": _schema_name(s), "required": f in required}
+            for f, s in comp.get("properties", {}).items()
+        ]
         out.append({"name": name, "fields": fields})
     return out
 

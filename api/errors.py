@@ -36,8 +36,10 @@ def _field_of(loc: Any) -> str:
 
 
 def _validation(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
-    errors = [{"field": _field_of(e.get("loc")), "message": str(e.get("msg", "Invalid value."))}
-              for e in exc.errors]
+    errors = [
+        {"field": _field_of(e.get("loc")), "message": str(e.get("msg", "Invalid value."))}
+        for e in exc.errors
+    ]
     return api.create_response(request, error_body("The request is not valid.", errors), status=422)
 
 
@@ -52,8 +54,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = api.create_response(
             request,
-            error_body("Authentication required: send a valid personal token as "
-                       "'Authorization: Bearer <token>'."),
+            error_body(
+                "Authentication required: send a valid personal token as "
+                "'Authorization: Bearer <token>'."
+            ),
             status=401,
         )
         response["WWW-Authenticate"] = 'Bearer realm="consulta"'

@@ -86,9 +86,7 @@ TEMPLATES = [
 
 # Database -----------------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'consulta.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'consulta.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE transactions make concurrent writers queue
@@ -108,9 +106,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when configured, else per-process memory (enough for one process or a demo).
 CACHE_URL = env.str("CACHE_URL", default="")
-CACHES = {"default": env.cache_url_config(CACHE_URL) if CACHE_URL else {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-}}
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Accounts -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -125,8 +125,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -169,7 +171,7 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("es", _("Spanish")),
 ]
-# Languages the interface is fully translated into; the switcher says the others fall back to English.
+# Fully translated interface languages; the switcher says the others fall back to English.
 CONSULTA_TRANSLATED_LANGUAGES = ["en", "fr", "es", "ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
@@ -228,6 +230,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a commitment for the whole domain: an operator opts in, not the default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

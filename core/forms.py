@@ -15,7 +15,9 @@ class ProcessForm(forms.Form):
     slug = forms.SlugField(
         label=_("Short name"),
         max_length=80,
-        help_text=_("Used in addresses: lower-case letters, digits and hyphens, such as ahc-cybercrime."),
+        help_text=_(
+            "Used in addresses: lower-case letters, digits and hyphens, such as ahc-cybercrime."
+        ),
     )
     convening_body = forms.CharField(
         label=_("Convening body"),
@@ -34,7 +36,9 @@ class ProcessForm(forms.Form):
         queryset=Process.objects.none(),
         required=False,
         empty_label=_("— none —"),
-        help_text=_("The process this one follows; its accredited organisations can be carried over."),
+        help_text=_(
+            "The process this one follows; its accredited organisations can be carried over."
+        ),
     )
 
     def __init__(
@@ -66,5 +70,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.EmailField(label=_("Actor's e-mail"), required=False)
     process = forms.SlugField(label=_("Process"), required=False)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -129,9 +129,7 @@ def _can_view_audit_log(user: Any, obj: Any = None) -> bool:
     return ids is None or bool(ids)
 
 
-CREATE_PROCESS = register(
-    "core.create_process", _is_platform_secretariat, "Create a new process."
-)
+CREATE_PROCESS = register("core.create_process", _is_platform_secretariat, "Create a new process.")
 CHANGE_PROCESS = register(
     "core.change_process", _is_process_secretariat, "Edit a process's details and status."
 )

@@ -52,5 +52,8 @@ def audit_entries_for(
 
 def audit_action_names(user: Any) -> list[str]:
     return list(
-        AuditEntry.objects.visible_to(user).order_by("action").values_list("action", flat=True).distinct()
+        AuditEntry.objects.visible_to(user)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
     )

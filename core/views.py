@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
     """Every process the visitor may see."""
-    page = Paginator(selectors.processes_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.processes_visible_to(request.user), 25).get_page(
+        request.GET.get("page")
+    )
     can_create = has_perm(request.user, perms.CREATE_PROCESS)
     return render(request, "core/process_list.html", {"page": page, "can_create": can_create})
 
@@ -51,7 +52,9 @@ def process_detail(request: HttpRequest, process: Process, slug: str) -> HttpRes
     return render(request, "core/process_detail.html", context)
 
 
-def _save_process(request: HttpRequest, form: ProcessForm, process: Process | None) -> Process | None:
+def _save_process(
+    request: HttpRequest, form: ProcessForm, process: Process | None
+) -> Process | None:
     try:
         if process is None:
             return services.create_process(actor=request.user, **form.cleaned_data)
@@ -64,9 +67,12 @@ def _save_process(request: HttpRequest, form: ProcessForm, process: Process | No
     return None
 
 
-def _process_form_page(request: HttpRequest, form: ProcessForm, process: Process | None,
-                       status: int = 200) -> HttpResponse:
-    return render(request, "core/process_form.html", {"form": form, "process": process}, status=status)
+def _process_form_page(
+    request: HttpRequest, form: ProcessForm, process: Process | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "core/process_form.html", {"form": form, "process": process}, status=status
+    )
 
 
 @permission_required(perms.CREATE_PROCESS)
@@ -88,8 +94,9 @@ def process_edit(request: HttpRequest, process: Process, slug: str) -> HttpRespo
     """The process's secretariat edits its details and status."""
     if request.method == "GET":
         initial = {f: getattr(process, f) for f in services.PROCESS_FIELDS}
-        return _process_form_page(request, ProcessForm(initial=initial, user=request.user,
-                                                       instance=process), process)
+        return _process_form_page(
+            request, ProcessForm(initial=initial, user=request.user, instance=process), process
+        )
     form = ProcessForm(request.POST, user=request.user, instance=process)
     saved = _save_process(request, form, process) if form.is_valid() else None
     if saved is None:
@@ -105,17 +112,28 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        filters = {"action": data["action"], "actor_email": data["actor"] or "",
-                   "process_slug": data["process"], "object_type": data["object_type"],
-                   "since": data["since"], "until": data["until"]}
+        filters = {
+            "action": data["action"],
+            "actor_email": data["actor"] or "",
+            "process_slug": data["process"],
+            "object_type": data["object_type"],
+            "since": data["since"],
+            "until": data["until"],
+        }
     entries = selectors.audit_entries_for(request.user, **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "actions": selectors.audit_action_names(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "actions": selectors.audit_action_names(request.user),
+    }
     template = "core/partials/audit_table.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, context, status=200 if form.is_valid() or not form.is_bound else 400)
+    return render(
+        request, template, context, status=200 if form.is_valid() or not form.is_bound else 400
+    )
 
 
 @never_cache

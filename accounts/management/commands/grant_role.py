@@ -18,8 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--process", default="", help="Slug of the process; omit for all.")
         parser.add_argument("--member-state", default="", help="ISO code, for delegates (US).")
 
-    def handle(self, *args: Any, email: str, role: str, process: str, member_state: str,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, email: str, role: str, process: str, member_state: str, **options: Any
+    ) -> None:
         user = find_user_by_email(email)
         if user is None:
             raise CommandError(f"No account uses the e-mail address {email!r}.")
@@ -29,8 +30,9 @@ class Command(BaseCommand):
             if target is None:
                 raise CommandError(f"No process has the short name {process!r}.")
         try:
-            grant_role(user, actor=None, role=role, process=target,
-                       member_state=member_state.upper())
+            grant_role(
+                user, actor=None, role=role, process=target, member_state=member_state.upper()
+            )
         except InvalidRoleGrant as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Granted {role} to {email}."))

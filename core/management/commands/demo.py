@@ -87,8 +87,9 @@ class Command(BaseCommand):
         for email, name, role, state in ACCOUNTS:
             user = find_user_by_email(email)
             if user is None:
-                user = create_account(email, actor=None, password=password, display_name=name,
-                                      verified=True)
+                user = create_account(
+                    email, actor=None, password=password, display_name=name, verified=True
+                )
             else:
                 set_password(user, actor=None, password=password)
             if not RoleGrant.objects.filter(user=user, role=role, process__isnull=True).exists():

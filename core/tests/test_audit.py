@@ -1,0 +1,112 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections
+
+from core import audit
+from core.exceptions import AuditLogIsAppendOnly
+from core.models import AuditEntry
+from tests.builders import make_process
+
+
+def _tamper(sql: str, params: list) -> None:
+    # An attacker with database access goes around the ORM.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_every_entry_is_chained_to_the_previous_one():
+    make_process(slug="one")
+    make_process(slug="two")
+    first, second = AuditEntry.objects.order_by("seq")
+    assert first.prev_hash == audit.GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert audit.find_first_broken() == (2, None)
+
+
+@pytest.mark.django_db
+def test_verify_audit_passes_on_an_intact_log(capsys):
+    make_process(slug="one")
+    call_command("verify_audit")
+    assert "1 entries verified" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_an_altered_row_is_named_by_verify_audit():
+    for slug in ("one", "two", "three"):
+        make_process(slug=slug)
+    target = AuditEntry.objects.get(seq=2)
+    _tamper(
+        f"UPDATE {AuditEntry._meta.db_table} SET action = %s WHERE id = %s",
+        ["core.process.deleted", target.pk],
+    )
+    with pytest.raises(CommandError, match=r"entry #2: its content does not match"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_a_rehashed_row_breaks_the_next_link():
+    for slug in ("one", "two", "three"):
+        make_process(slug=slug)
+    target = AuditEntry.objects.get(seq=2)
+    target.data = {"forged": True}
+    forged_hash = audit.compute_hash(target)
+    _tamper(
+        f"UPDATE {AuditEntry._meta.db_table} SET data = %s, hash = %s WHERE id = %s",
+        ['{"forged": true}', forged_hash, target.pk],
+    )
+    checked, broken = audit.find_first_broken()
+    assert broken is not None and broken.seq == 3
+    assert "link" in broken.reason
+
+
+@pytest.mark.django_db
+def test_a_removed_row_is_named_by_verify_audit():
+    for slug in ("one", "two", "three"):
+        make_process(slug=slug)
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = %s", [2])
+    with pytest.raises(CommandError, match=r"entry #2: entry #2 is missing"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_entries_cannot_be_changed_or_deleted_through_the_orm():
+    make_process(slug="one")
+    entry = AuditEntry.objects.get()
+    entry.action = "something.else"
+    with pytest.raises(AuditLogIsAppendOnly):
+        entry.save()
+    with pytest.raises(AuditLogIsAppendOnly):
+        entry.delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEntry.objects.update(action="x")
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get().action == "core.process.created"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent connections are exercised on PostgreSQL")
+    errors: list[Exception] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(5):
+                audit.record("test.concurrent", actor=None, data={"writer": n, "i": i})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert audit.find_first_broken() == (30, None)

@@ -1,0 +1,29 @@
+import pytest
+from django.db import connection
+
+from core.models import AuditEntry
+from core.tasks import enqueue_on_commit, verify_audit_chain
+from tests.builders import make_process
+
+
+@pytest.mark.django_db
+def test_verify_task_reports_an_intact_chain():
+    make_process(slug="one")
+    assert verify_audit_chain.delay().get() == {"checked": 1, "broken_seq": None}
+
+
+@pytest.mark.django_db
+def test_verify_task_reports_tampering(caplog):
+    make_process(slug="one")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET action = 'x'")
+    assert verify_audit_chain.delay().get()["broken_seq"] == 1
+    assert "audit chain broken at entry 1" in caplog.text
+
+
+@pytest.mark.django_db
+def test_tasks_are_queued_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
+    make_process(slug="one")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        enqueue_on_commit(verify_audit_chain)
+    assert len(callbacks) == 1
