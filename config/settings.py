@@ -38,13 +38,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Our apps come before allauth so that their templates override allauth's.
+    "core",
+    "accounts",
+    "api",
     "allauth",
     "allauth.account",
     "axes",
     "ninja",
-    "core",
-    "accounts",
-    "api",
 ]
 
 MIDDLEWARE = [

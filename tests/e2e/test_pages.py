@@ -1,0 +1,157 @@
+import re
+
+import pytest
+
+from tests.builders import PASSWORD, make_process, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE_BUDGET = 100 * 1024
+
+
+@pytest.fixture
+def world():
+    first = make_process(
+        slug="ahc-cybercrime",
+        name="Ad Hoc Committee",
+        status="concluded",
+        description="The **committee** that negotiated the convention.",
+    )
+    make_process(slug="cosp-cybercrime", name="Conference of the States Parties", predecessor=first)
+    return make_user("secretariat@example.org", role="secretariat")
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/profile/"))
+
+
+def set_language(page, code):
+    page.context.add_cookies(
+        [{"name": "django_language", "value": code, "url": page.url or "http://x"}]
+    )
+
+
+def page_weight(page, path):
+    """Bytes of HTML, CSS and JavaScript that a visit to `path` downloads."""
+    sizes = []
+
+    def on_response(response):
+        kind = response.request.resource_type
+        if kind in {"document", "stylesheet", "script"} and not 300 <= response.status < 400:
+            sizes.append(len(response.body()))
+
+    page.on("response", on_response)
+    page.goto(path)
+    page.wait_for_load_state("load")
+    page.remove_listener("response", on_response)
+    return sum(sizes)
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/processes/",
+    "/processes/cosp-cybercrime/",
+    "/api/v1/docs",
+]
+STAFF_PAGES = [
+    "/accounts/profile/",
+    "/audit/",
+    "/processes/new/",
+    "/processes/ahc-cybercrime/edit/",
+    "/processes/ahc-cybercrime/roles/",
+]
+
+
+@pytest.mark.parametrize("language, direction", [("en", "ltr"), ("ar", "rtl")])
+def test_every_page_is_accessible_and_within_budget(
+    page, live_server, world, assert_accessible, language, direction
+):
+    page.goto("/")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    for path in PUBLIC_PAGES:
+        weight = page_weight(page, path)
+        assert weight < PAGE_BUDGET, f"{path} weighs {weight} bytes"
+        assert page.locator("html").get_attribute("dir") == direction, path
+        assert page.locator("html").get_attribute("lang") == language, path
+        assert_accessible(page)
+    log_in(page, world.email)
+    for path in STAFF_PAGES:
+        weight = page_weight(page, path)
+        assert weight < PAGE_BUDGET, f"{path} weighs {weight} bytes"
+        assert_accessible(page)
+
+
+def test_the_language_switcher_turns_the_page_right_to_left(page, world):
+    page.goto("/processes/")
+    page.select_option("#language-select", "ar")
+    page.click(".language-form button")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.url.endswith("/processes/")
+    page.select_option("#language-select", "zh-hans")
+    page.click(".language-form button")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.locator("p.notice").is_visible()
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_main(page, world):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_creating_a_process_works_without_javascript(
+    browser, live_server, world, assert_accessible
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, world.email)
+        page.goto("/processes/new/")
+        page.fill("#id_name", "Intersessional consultations")
+        page.fill("#id_slug", "Not a slug!")
+        page.fill("#id_convening_body", "Ad Hoc Committee")
+        page.click("form.stacked button[type=submit]")
+        assert page.locator("#id_slug").get_attribute("aria-invalid") == "true"
+        assert page.locator(".error-summary").is_visible()
+        page.fill("#id_slug", "intersessional")
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url(re.compile(r"/processes/intersessional/$"))
+        assert page.locator("h1").inner_text() == "Intersessional consultations"
+    finally:
+        context.close()
+
+
+def test_the_audit_log_filters_in_place_with_htmx(page, world):
+    log_in(page, world.email)
+    page.goto("/audit/")
+    page.fill("#id_process", "cosp-cybercrime")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"process=cosp-cybercrime"))
+    page.wait_for_function(
+        "document.querySelector('#audit-results .count').textContent.includes('1')"
+    )
+    assert page.locator("#audit-results tbody tr").count() == 1
+
+
+def test_the_api_reference_tries_an_endpoint(page, world):
+    page.goto("/api/v1/docs")
+    form = page.locator("form[data-path='/api/v1/processes']")
+    form.locator("button").click()
+    result = form.locator(".try-result pre")
+    result.wait_for()
+    assert "cosp-cybercrime" in result.inner_text()
+    assert "→ 200" in form.locator(".try-result p").inner_text()
