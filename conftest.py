@@ -12,7 +12,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
 
+    from core import pagecache
+
     cache.clear()
+    pagecache.invalidate()
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from api.errors import api_not_found
 from api.router import api
-from core.views import healthz
+from core.views import healthz, set_language
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

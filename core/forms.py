@@ -66,9 +66,15 @@ class ProcessForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, max_length=100)
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=100,
+        help_text=_("An action or its beginning, such as core.process"),
+        widget=forms.TextInput(attrs={"list": "audit-actions"}),
+    )
     actor = forms.EmailField(label=_("Actor's e-mail"), required=False)
-    process = forms.SlugField(label=_("Process"), required=False)
+    process = forms.ChoiceField(label=_("Process"), required=False, choices=[])
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -76,3 +82,8 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, processes: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("All processes"))] + [(p.slug, p.name) for p in processes]
+        self.fields["process"].choices = choices  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import AuditEntry, Process
@@ -50,6 +50,15 @@ def audit_entries_for(
     return entries.order_by("-seq")
 
 
+def audited_processes(user: Any) -> QuerySet[Process]:
+    """The processes whose audit entries the user may read."""
+    from accounts.selectors import staff_process_ids
+
+    ids = staff_process_ids(user)
+    processes = Process.objects.order_by("name")
+    return processes if ids is None else processes.filter(pk__in=ids)
+
+
 def audit_action_names(user: Any) -> list[str]:
     return list(
         AuditEntry.objects.visible_to(user)
@@ -57,3 +66,9 @@ def audit_action_names(user: Any) -> list[str]:
         .values_list("action", flat=True)
         .distinct()
     )
+
+
+def public_processes_version() -> str:
+    """Changes whenever a process is added, removed or edited (for the public page cache)."""
+    stamp = Process.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
+    return f"{stamp['latest']}/{stamp['count']}"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import audit
+from . import audit, pagecache
 from .exceptions import InvalidPredecessor
 from .models import Process
 
@@ -57,6 +57,7 @@ def create_process(
         process.full_clean()
         process.save()
         audit.record("core.process.created", actor=actor, obj=process, data=_snapshot(process))
+        transaction.on_commit(pagecache.invalidate)
     return process
 
 
@@ -82,4 +83,5 @@ def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
             diff["description"] = ["(changed)", "(changed)"]
         if diff:
             audit.record("core.process.updated", actor=actor, obj=process, data={"changes": diff})
+            transaction.on_commit(pagecache.invalidate)
     return process

@@ -1,11 +1,13 @@
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,6 +16,7 @@ from . import selectors, services
 from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
 from .models import Process
+from .pagecache import cache_public_page
 from .permissions import has_perm, permission_required
 
 logger = logging.getLogger(__name__)
@@ -23,6 +26,7 @@ def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
     return selectors.process_for(request.user, slug)
 
 
+@cache_public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what Consulta is, and the processes one can follow."""
@@ -30,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"processes": processes})
 
 
+@cache_public_page
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
     """Every process the visitor may see."""
@@ -40,6 +45,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/process_list.html", {"page": page, "can_create": can_create})
 
 
+@cache_public_page
 @permission_required(perms.VIEW_PROCESS, obj=_process)
 @require_GET
 def process_detail(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
@@ -108,7 +114,7 @@ def process_edit(request: HttpRequest, process: Process, slug: str) -> HttpRespo
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the processes the viewer runs, with filters."""
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, processes=selectors.audited_processes(request.user))
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -148,6 +154,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Remember the interface language in a cookie and go back to the page the visitor was on.
+
+    A GET, so that the switcher carries no CSRF token and public pages stay cacheable: changing
+    someone's display language is not an action worth forging.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    code = request.GET.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -82,6 +82,13 @@ def test_a_partly_translated_language_says_so(client):
 
 @pytest.mark.django_db
 def test_switching_language_returns_to_the_same_page(client):
-    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/processes/"})
+    response = client.get("/i18n/setlang/", {"language": "ar", "next": "/processes/"})
     assert response.status_code == 302 and response["Location"] == "/processes/"
     assert 'dir="rtl"' in client.get("/processes/").text
+
+
+@pytest.mark.django_db
+def test_switching_language_never_redirects_off_site_and_ignores_unknown_codes(client):
+    response = client.get("/i18n/setlang/", {"language": "xx", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies

@@ -138,7 +138,7 @@ def test_creating_a_process_works_without_javascript(
 def test_the_audit_log_filters_in_place_with_htmx(page, world):
     log_in(page, world.email)
     page.goto("/audit/")
-    page.fill("#id_process", "cosp-cybercrime")
+    page.select_option("#id_process", "cosp-cybercrime")
     page.click("form.filters button[type=submit]")
     page.wait_for_url(re.compile(r"process=cosp-cybercrime"))
     page.wait_for_function(
