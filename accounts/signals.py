@@ -1,4 +1,4 @@
-"""Audit entries for what allauth changes on its own (sign-up, confirmation, passwords)."""
+"""Reactions to allauth: audit entries for what it changes, and the preferred language at login."""
 
 from typing import Any
 
@@ -6,11 +6,13 @@ from allauth.account.signals import (
     email_confirmed,
     password_changed,
     password_reset,
+    user_logged_in,
     user_signed_up,
 )
 from django.dispatch import receiver
 
 from core import audit
+from core.language import remember_language
 
 
 @receiver(user_signed_up)
@@ -31,3 +33,10 @@ def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
 @receiver(password_reset)
 def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record("accounts.password.reset", actor=user, obj=user)
+
+
+@receiver(user_logged_in)
+def _apply_preferred_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    response = kwargs.get("response")
+    if response is not None and user.language:
+        remember_language(response, user.language)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.language import remember_language
 from core.models import Process
 from core.permissions import check_perm, permission_required
 from core.selectors import process_for
@@ -45,7 +46,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         return _profile_page(request, profile_form=form, status=400)
     services.update_profile(request.user, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Your profile was saved."))
-    return redirect("accounts:profile")
+    response = redirect("accounts:profile")
+    remember_language(response, form.cleaned_data["language"])
+    return response
 
 
 @permission_required(perms.MANAGE_OWN_ACCOUNT)

@@ -15,6 +15,7 @@ class ProcessForm(forms.Form):
     slug = forms.SlugField(
         label=_("Short name"),
         max_length=80,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocapitalize": "none"}),
         help_text=_(
             "Used in addresses: lower-case letters, digits and hyphens, such as ahc-cybercrime."
         ),

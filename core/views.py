@@ -1,7 +1,6 @@
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -15,6 +14,7 @@ from . import permissions as perms
 from . import selectors, services
 from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
+from .language import remember_language
 from .models import Process
 from .pagecache import cache_public_page
 from .permissions import has_perm, permission_required
@@ -169,17 +169,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    code = request.GET.get("language", "")
-    if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+    remember_language(response, request.GET.get("language", ""))
     return response
 
 

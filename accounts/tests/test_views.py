@@ -63,6 +63,14 @@ def test_login_with_email_and_password(client, stakeholder):
 
 
 @pytest.mark.django_db
+def test_logging_in_switches_to_the_preferred_language(client, stakeholder):
+    stakeholder.language = "es"
+    stakeholder.save()
+    client.post(reverse("account_login"), {"login": stakeholder.email, "password": PASSWORD})
+    assert 'lang="es"' in client.get(reverse("accounts:profile")).text
+
+
+@pytest.mark.django_db
 def test_repeated_failed_logins_lock_the_account_out(client, stakeholder, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("account_login"), {"login": stakeholder.email, "password": "wrong"})
