@@ -25,7 +25,7 @@ install-test: $(TEST_STAMP)
 
 demo: export CONSULTA_DEMO = 1
 demo: $(STAMP)
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/consulta migrate --no-input
 	$(BIN)/consulta demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD),)
 	@echo "Serving Consulta on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
