@@ -11,3 +11,12 @@ class Role(models.TextChoices):
 
 # Roles that govern a process: granted for one process, or platform-wide by leaving it empty.
 PROCESS_ROLES = {Role.SECRETARIAT, Role.MODERATOR}
+
+
+class Gender(models.TextChoices):
+    """Self-declared, optional, used only for balance figures: never on a public page or export."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    ANOTHER = "another", _("Another identity")

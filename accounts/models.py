@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.member_states import MEMBER_STATES
 
-from .choices import Role
+from .choices import Gender, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,6 +34,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    gender = models.CharField(
+        _("gender"),
+        max_length=20,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Optional. Used only for balance figures; never shown publicly."),
+    )
+    at_risk = models.BooleanField(
+        _("at risk"),
+        default=False,
+        help_text=_("When set, this person's name appears nowhere outside the secretariat."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django staff"), default=False)

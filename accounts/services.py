@@ -166,3 +166,25 @@ def set_password(user: User, *, actor: Any, password: str) -> User:
         user.save(update_fields=["password"])
         audit.record("accounts.password.set", actor=actor, obj=user)
     return user
+
+
+def queue_email(*, to: list[str], subject: str, body: str) -> None:
+    """Send an e-mail from a background task once the current transaction commits."""
+    from django.conf import settings
+
+    from core.tasks import enqueue_on_commit
+
+    from .tasks import send_email
+
+    recipients = sorted({address for address in to if address})
+    if recipients:
+        enqueue_on_commit(
+            send_email,
+            {
+                "subject": subject,
+                "body": body,
+                "from_email": settings.DEFAULT_FROM_EMAIL,
+                "to": recipients,
+                "html": "",
+            },
+        )

@@ -41,11 +41,13 @@ INSTALLED_APPS = [
     # Our apps come before allauth so that their templates override allauth's.
     "core",
     "accounts",
+    "stakeholders",
     "api",
     "allauth",
     "allauth.account",
     "axes",
     "ninja",
+    "django_countries",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +251,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Supporting documents are read in memory up to this size (the limit per file is 10 MB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+CELERY_BEAT_SCHEDULE["close-objection-periods"] = {
+    "task": "stakeholders.tasks.close_objection_periods",
+    "schedule": 60 * 15,
+}

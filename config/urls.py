@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("stakeholders.urls")),
     path("", include("core.urls")),
 ]
 

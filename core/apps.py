@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the core permissions)
-        from .pagecache import add_version_source
-        from .selectors import public_processes_version
+        from .models import Process
+        from .pagecache import watch
 
-        add_version_source(public_processes_version)
+        watch(Process)

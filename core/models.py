@@ -99,3 +99,12 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
+class PublicContentVersion(models.Model):
+    """One row: a counter raised by every write to content that public pages show."""
+
+    counter = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public content version")

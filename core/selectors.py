@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import AuditEntry, Process
@@ -66,9 +66,3 @@ def audit_action_names(user: Any) -> list[str]:
         .values_list("action", flat=True)
         .distinct()
     )
-
-
-def public_processes_version() -> str:
-    """Changes whenever a process is added, removed or edited (for the public page cache)."""
-    stamp = Process.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
-    return f"{stamp['latest']}/{stamp['count']}"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import audit, pagecache
+from . import audit
 from .exceptions import InvalidPredecessor
 from .models import Process
 
@@ -57,7 +57,6 @@ def create_process(
         process.full_clean()
         process.save()
         audit.record("core.process.created", actor=actor, obj=process, data=_snapshot(process))
-        transaction.on_commit(pagecache.invalidate)
     return process
 
 
@@ -83,5 +82,4 @@ def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
             diff["description"] = ["(changed)", "(changed)"]
         if diff:
             audit.record("core.process.updated", actor=actor, obj=process, data={"changes": diff})
-            transaction.on_commit(pagecache.invalidate)
-    return process
+        return process

@@ -26,7 +26,7 @@ def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
     return selectors.process_for(request.user, slug)
 
 
-@cache_public_page
+@cache_public_page()
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what Consulta is, and the processes one can follow."""
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"processes": processes})
 
 
-@cache_public_page
+@cache_public_page()
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
     """Every process the visitor may see."""
@@ -45,7 +45,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/process_list.html", {"page": page, "can_create": can_create})
 
 
-@cache_public_page
+@cache_public_page()
 @permission_required(perms.VIEW_PROCESS, obj=_process)
 @require_GET
 def process_detail(request: HttpRequest, process: Process, slug: str) -> HttpResponse:

@@ -1,0 +1,533 @@
+"""Endpoints of the registry and of accreditation."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from accounts.selectors import member_state_of
+from api.auth import required_auth
+from api.errors import ErrorOut, error_body
+from api.pagination import PagePagination
+from api.permissions import requires
+from core.permissions import check_perm
+from core.selectors import process_for
+
+from . import permissions as perms
+from . import selectors, services
+from .choices import EcosocStatus, OrganisationKind, Region
+from .exceptions import (
+    ActionNotAllowed,
+    DuplicateOrganisation,
+    ObjectionPeriodClosed,
+    StakeholdersError,
+)
+from .models import Application, Organisation
+from .protection import display_name, is_anonymised, visible_memberships
+from .workflow import run_action
+
+router = Router(tags=["organisations and accreditation"])
+
+
+class Conflict(Exception):
+    """Raised inside an endpoint to answer 409 with the common error shape."""
+
+    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        self.detail, self.errors = detail, errors or []
+
+
+def _raise_for(exc: StakeholdersError, field: str = "") -> None:
+    if isinstance(exc, DuplicateOrganisation):
+        raise Conflict(
+            str(exc),
+            [
+                {
+                    "field": "name",
+                    "message": f"/api/v1/organisations/{exc.existing.pk}"
+                    if exc.existing
+                    else str(exc),
+                }
+            ],
+        )
+    if isinstance(exc, ActionNotAllowed):
+        raise Conflict(str(exc), [{"field": "action", "message": ", ".join(exc.allowed)}])
+    if isinstance(exc, ObjectionPeriodClosed):
+        raise Conflict(
+            str(exc),
+            [{"field": "deadline", "message": exc.deadline.isoformat() if exc.deadline else ""}],
+        )
+    raise HttpError(422, str(exc))
+
+
+# Schemas -----------------------------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    """Built from the organisation as the caller may see it (see organisation_payload)."""
+
+    id: int
+    name: str
+    anonymised: bool
+    acronym: str
+    kind: str
+    ecosoc_status: str
+    ecosoc_verified_at: date | None
+    country: str
+    region: str
+    website: str
+    description: str
+    thematic_areas: list[str]
+    accredited_to: list[str]
+    representatives: list[str]
+
+    @staticmethod
+    def _get(obj: Any, context: Any, field: str) -> Any:
+        if isinstance(obj, dict):
+            return obj[field]
+        payload = getattr(obj, "_api_payload", None)
+        if payload is None:
+            payload = organisation_payload(obj, context["request"].user)
+            obj._api_payload = payload
+        return payload[field]
+
+    @staticmethod
+    def resolve_name(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "name")
+
+    @staticmethod
+    def resolve_anonymised(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "anonymised")
+
+    @staticmethod
+    def resolve_acronym(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "acronym")
+
+    @staticmethod
+    def resolve_country(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "country")
+
+    @staticmethod
+    def resolve_website(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "website")
+
+    @staticmethod
+    def resolve_description(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "description")
+
+    @staticmethod
+    def resolve_thematic_areas(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "thematic_areas")
+
+    @staticmethod
+    def resolve_accredited_to(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "accredited_to")
+
+    @staticmethod
+    def resolve_representatives(obj: Any, context: Any) -> Any:
+        return OrganisationOut._get(obj, context, "representatives")
+
+
+class OrganisationIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    acronym: str = Field("", max_length=30)
+    kind: OrganisationKind
+    ecosoc_status: EcosocStatus = EcosocStatus.NONE
+    country: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+    website: str = ""
+    description: str = ""
+    thematic_areas: list[str] = Field([], description="slugs of thematic areas")
+    at_risk: bool = False
+    public_as_region: bool = False
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    acronym: str | None = Field(None, max_length=30)
+    kind: OrganisationKind | None = None
+    ecosoc_status: EcosocStatus | None = None
+    ecosoc_verified_at: date | None = None
+    country: str | None = Field(None, min_length=2, max_length=2)
+    website: str | None = None
+    description: str | None = None
+    thematic_areas: list[str] | None = None
+    at_risk: bool | None = None
+    public_as_region: bool | None = None
+
+
+class DirectoryFilters(Schema):
+    q: str = ""
+    kind: OrganisationKind | None = None
+    region: Region | None = None
+    country: str = ""
+    ecosoc_status: EcosocStatus | None = None
+    area: str = ""
+    accredited_to: str = ""
+    sort: Literal["name", "-name", "country", "kind", "newest"] = "name"
+
+
+class ApplicationIn(Schema):
+    organisation_id: int
+    statement: str = ""
+
+
+class ObjectionOut(Schema):
+    id: int | None
+    member_state: str
+    basis: str
+    withdrawn: bool
+
+
+class ApplicationOut(Schema):
+    id: int
+    process: str
+    organisation_id: int
+    organisation: str
+    track: str
+    state: str
+    statement: str
+    submitted_at: datetime | None
+    deadline: date | None
+    decided_at: datetime | None
+    decision_reason: str
+    allowed_actions: list[str]
+    documents: list[str]
+    objections: list[ObjectionOut]
+
+
+class ActionIn(Schema):
+    message: str = ""
+    deadline: date | None = None
+    decision: Literal["accredited", "not_accredited"] | None = None
+    reason: str = ""
+
+
+class ObjectionIn(Schema):
+    basis: str = Field(..., min_length=1)
+    disclose: bool = False
+
+
+class AccreditedOut(Schema):
+    organisation_id: int
+    name: str
+    kind: str
+    region: str
+    track: str
+    accredited_on: date | None
+
+    @staticmethod
+    def resolve_name(obj: Any, context: Any) -> str:
+        return display_name(obj.organisation, context["request"].user)
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return str(obj.organisation.kind)
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return str(obj.organisation.region)
+
+    @staticmethod
+    def resolve_accredited_on(obj: Any) -> date | None:
+        return obj.decided_at.date() if obj.decided_at else None
+
+
+# Payloads ----------------------------------------------------------------------------------------
+
+
+def organisation_payload(o: Organisation, viewer: Any) -> dict[str, Any]:
+    hidden = is_anonymised(o, viewer)
+    accredited = getattr(o, "accreditations", None)
+    if accredited is None:
+        accredited = o.applications.accredited().select_related("process")
+    return {
+        "id": o.pk,
+        "name": display_name(o, viewer),
+        "anonymised": hidden,
+        "acronym": "" if hidden else o.acronym,
+        "kind": o.kind,
+        "ecosoc_status": o.ecosoc_status,
+        "ecosoc_verified_at": o.ecosoc_verified_at,
+        "country": "" if hidden else str(o.country),
+        "region": o.region,
+        "website": "" if hidden else o.website,
+        "description": "" if hidden else o.description,
+        "thematic_areas": [] if hidden else [a.slug for a in o.thematic_areas.all()],
+        "accredited_to": sorted(a.process.slug for a in accredited),
+        "representatives": []
+        if hidden
+        else [m.user.display_name for m in visible_memberships(o, viewer) if m.user.display_name],
+    }
+
+
+def application_payload(a: Application, viewer: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "process": a.process.slug,
+        "organisation_id": a.organisation_id,
+        "organisation": display_name(a.organisation, viewer),
+        "track": a.track,
+        "state": a.state
+        if selectors.state_label(a, viewer) == a.get_state_display()
+        else "circulated",
+        "statement": a.statement,
+        "submitted_at": a.submitted_at,
+        "deadline": a.deadline,
+        "decided_at": a.decided_at,
+        "decision_reason": a.decision_reason,
+        "allowed_actions": services.allowed_actions(a),
+        "documents": [d.original_name for d in a.documents.all()],
+        "objections": [
+            {
+                "id": r["objection"].pk if r["member_state"] else None,
+                "member_state": r["member_state"],
+                "basis": r["basis"],
+                "withdrawn": r["withdrawn"],
+            }
+            for r in selectors.objections_visible_to(a, viewer)
+        ],
+    }
+
+
+def _areas(slugs: list[str]) -> Any:
+    areas = list(selectors.thematic_areas(active_only=False).filter(slug__in=slugs))
+    unknown = set(slugs) - {a.slug for a in areas}
+    if unknown:
+        raise HttpError(422, f"Unknown thematic areas: {', '.join(sorted(unknown))}")
+    return areas
+
+
+def _validation(exc: ValidationError) -> HttpError:
+    messages = [f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()]
+    return HttpError(422, "; ".join(messages))
+
+
+# Organisations -----------------------------------------------------------------------------------
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
+@paginate(PagePagination)
+def list_organisations(request: HttpRequest, filters: Query[DirectoryFilters]):  # type: ignore[no-untyped-def]
+    """The directory, filtered and sorted, exactly as the caller may see it."""
+    data = filters.dict()
+    sort = data.pop("sort")
+    return selectors.directory(request.user, {k: v for k, v in data.items() if v}, sort)
+
+
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=required_auth,
+    summary="Register an organisation",
+)
+@requires(perms.CREATE_ORGANISATION)
+def create_organisation(
+    request: HttpRequest, payload: OrganisationIn
+) -> tuple[int, dict[str, Any]]:
+    """Register an organisation; the caller becomes its administrator."""
+    data = payload.dict()
+    areas = _areas(data.pop("thematic_areas"))
+    data["country"] = data["country"].upper()
+    try:
+        organisation = services.create_organisation(
+            actor=request.user, thematic_areas=areas, **data
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    except ValidationError as exc:
+        raise _validation(exc) from None
+    return 201, organisation_payload(organisation, request.user)
+
+
+@router.get(
+    "/organisations/{pk}",
+    response={200: OrganisationOut, 404: ErrorOut},
+    summary="Read an organisation",
+)
+def get_organisation(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """One organisation, as the caller may see it."""
+    return organisation_payload(selectors.organisation_for(request.user, pk), request.user)
+
+
+@router.patch(
+    "/organisations/{pk}",
+    response={
+        200: OrganisationOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=required_auth,
+    summary="Edit an organisation",
+)
+def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch) -> dict[str, Any]:
+    """Change some fields; ECOSOC verification is the secretariat's."""
+    organisation = selectors.organisation_for(request.user, pk)
+    check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)
+    changes = payload.dict(exclude_unset=True)
+    if "ecosoc_verified_at" in changes:
+        check_perm(request.user, perms.VERIFY_ECOSOC)
+    areas = (
+        _areas(changes.pop("thematic_areas")) if changes.get("thematic_areas") is not None else None
+    )
+    changes.pop("thematic_areas", None)
+    if "country" in changes:
+        changes["country"] = changes["country"].upper()
+    try:
+        organisation = services.update_organisation(
+            organisation, actor=request.user, thematic_areas=areas, **changes
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    except ValidationError as exc:
+        raise _validation(exc) from None
+    return organisation_payload(organisation, request.user)
+
+
+# Accreditation -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/processes/{slug}/applications",
+    response={201: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=required_auth,
+    summary="Start an application",
+)
+@requires(perms.CREATE_ORGANISATION)
+def create_application(
+    request: HttpRequest, slug: str, payload: ApplicationIn
+) -> tuple[int, dict[str, Any]]:
+    """Start a draft application for one of the caller's organisations."""
+    process = process_for(request.user, slug)
+    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    check_perm(request.user, perms.APPLY, organisation)
+    try:
+        application = services.create_application(
+            process, actor=request.user, organisation=organisation, statement=payload.statement
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    return 201, application_payload(application, request.user)
+
+
+@router.get(
+    "/applications/{pk}",
+    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    auth=required_auth,
+    summary="Read an application",
+)
+def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """An application the caller may read (applicant, secretariat, delegates once circulated)."""
+    return application_payload(selectors.application_for(request.user, pk), request.user)
+
+
+@router.post(
+    "/applications/{pk}/objections",
+    response={
+        201: ObjectionOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=required_auth,
+    summary="Object to an application",
+)
+def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple[int, dict[str, Any]]:
+    """A Member State delegate objects while the application is circulated."""
+    application = selectors.application_for(request.user, pk)
+    check_perm(request.user, perms.OBJECT, application)
+    try:
+        objection = services.record_objection(
+            application,
+            actor=request.user,
+            member_state=member_state_of(request.user),
+            basis=payload.basis,
+            disclose=payload.disclose,
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    return 201, {
+        "id": objection.pk,
+        "member_state": objection.member_state,
+        "basis": objection.basis,
+        "withdrawn": False,
+    }
+
+
+@router.post(
+    "/objections/{pk}/withdraw",
+    response={200: ObjectionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=required_auth,
+    summary="Withdraw an objection",
+)
+def withdraw_objection(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The objecting State withdraws its objection before the deadline."""
+    objection = selectors.objection_for(request.user, pk)
+    check_perm(request.user, perms.OBJECT, objection.application)
+    try:
+        objection = services.withdraw_objection(objection, actor=request.user)
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    return {
+        "id": objection.pk,
+        "member_state": objection.member_state,
+        "basis": objection.basis,
+        "withdrawn": True,
+    }
+
+
+@router.post(
+    "/applications/{pk}/{action}",
+    response={
+        200: ApplicationOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=required_auth,
+    summary="Take a step: submit, withdraw, return, review, circulate, decide",
+)
+def application_action(
+    request: HttpRequest,
+    pk: int,
+    action: Literal["submit", "withdraw", "return", "review", "circulate", "decide"],
+    payload: ActionIn | None = None,
+) -> dict[str, Any]:
+    """`circulate` takes {"deadline": "YYYY-MM-DD"}; `decide` takes {"decision", "reason"};
+    `return` takes {"message"}. A step the current state does not allow answers 409."""
+    application = selectors.application_for(request.user, pk)
+    try:
+        application = run_action(
+            application, action, actor=request.user, data=payload.dict() if payload else {}
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc)
+    application.refresh_from_db()
+    return application_payload(application, request.user)
+
+
+@router.get(
+    "/processes/{slug}/accredited", response=list[AccreditedOut], summary="Accredited organisations"
+)
+@paginate(PagePagination)
+def accredited(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """The published list of organisations accredited to a process."""
+    return selectors.accredited_in(process_for(request.user, slug))
+
+
+def install(api: Any) -> None:
+    """Answer Conflict with 409 in the API's error shape."""
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> Any:
+        return api.create_response(request, error_body(exc.detail, exc.errors), status=409)

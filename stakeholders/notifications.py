@@ -1,0 +1,78 @@
+"""E-mails to applicants at every step of their application."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.services import queue_email
+
+from .choices import MemberRole, ObjectionTransparency
+
+_MESSAGES = {  # lazily translated: the texts are read when an e-mail is written
+    "submit": gettext_lazy("Your application was submitted. The secretariat will review it."),
+    "withdraw": gettext_lazy("Your application was withdrawn."),
+    "return": gettext_lazy(
+        "The secretariat returned your application and asks for more information:"
+    ),
+    "review": gettext_lazy("The secretariat is reviewing your application."),
+    "circulate": gettext_lazy(
+        "Your application was circulated to Member States. Unless a Member State "
+        "objects by %(deadline)s, your organisation will be accredited."
+    ),
+    "objected": gettext_lazy(
+        "A Member State objected to your application. The committee will decide."
+    ),
+    "objections_withdrawn": gettext_lazy("The objection to your application was withdrawn."),
+    "decide": gettext_lazy("A decision was taken on your application: %(decision)s."),
+    "accredited_without_objection": gettext_lazy(
+        "No Member State objected by the deadline: your organisation is accredited."
+    ),
+    "carried_over": gettext_lazy(
+        "Your organisation's accreditation was carried over from the previous process."
+    ),
+}
+
+
+def _recipients(application: Any) -> list[str]:
+    admins = application.organisation.memberships.filter(role=MemberRole.ADMIN).select_related(
+        "user"
+    )
+    emails = [m.user.email for m in admins]
+    if application.created_by_id:
+        emails.append(application.created_by.email)
+    return emails
+
+
+def _transparency(application: Any) -> str:
+    found = getattr(application.process, "accreditation_settings", None)
+    return found.objection_transparency if found else ObjectionTransparency.APPLICANT
+
+
+def notify_applicant(application: Any, action: str) -> None:
+    """Queue the e-mail for this step; an objection is told only where the process allows it."""
+    if action == "objected" and _transparency(application) == ObjectionTransparency.SECRETARIAT:
+        return
+    text = _MESSAGES.get(action)
+    if text is None:
+        return
+    body = str(text) % {
+        "deadline": application.deadline.isoformat() if application.deadline else "",
+        "decision": application.get_state_display(),
+    }
+    if action == "return":
+        body += "\n\n" + application.secretariat_note
+    if action == "objected":
+        disclosed = [
+            o.basis for o in application.objections.filter(disclose=True, withdrawn_at__isnull=True)
+        ]
+        if disclosed:
+            body += "\n\n" + _("Basis given:") + "\n" + "\n".join(f"- {b}" for b in disclosed)
+    if action == "decide" and application.decision_reason:
+        body += "\n\n" + _("Reason:") + " " + application.decision_reason
+    subject = _("Your accreditation to %(process)s") % {"process": application.process.name}
+    queue_email(
+        to=_recipients(application),
+        subject=subject,
+        body=f"{application.organisation.name}\n\n{body}\n",
+    )

@@ -1,0 +1,76 @@
+"""Protection for people at risk: the one place that decides whose names a viewer may see.
+
+A person marked at risk, and every person of an organisation marked at risk, is named only to
+the secretariat and to the administrators of their own organisation. An organisation that
+chose to appear only by region is named only to them as well; to everyone else it is
+"an organisation based in <region>".
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.selectors import is_platform_secretariat, staff_process_ids
+
+from .choices import MemberRole, Region
+from .models import Membership, Organisation
+
+
+def is_secretariat(viewer: Any) -> bool:
+    """Secretariat staff, of any process: the people the protection does not hide names from."""
+    ids = staff_process_ids(viewer)
+    return ids is None or bool(ids)
+
+
+def administers(viewer: Any, organisation: Organisation) -> bool:
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    cache = getattr(viewer, "_consulta_admin_of", None)
+    if cache is None:
+        cache = set(
+            Membership.objects.filter(user=viewer, role=MemberRole.ADMIN).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        viewer._consulta_admin_of = cache
+    return organisation.pk in cache
+
+
+def sees_everything(viewer: Any, organisation: Organisation | None = None) -> bool:
+    """True for the secretariat, and for an organisation's own administrators about it."""
+    if is_platform_secretariat(viewer) or is_secretariat(viewer):
+        return True
+    return organisation is not None and administers(viewer, organisation)
+
+
+def display_name(organisation: Organisation, viewer: Any) -> str:
+    """The organisation's name, or "an organisation based in <region>" where it asked for that."""
+    if not organisation.public_as_region or sees_everything(viewer, organisation):
+        return organisation.name
+    region = Region(organisation.region).label if organisation.region else _("an unlisted region")
+    return _("An organisation based in %(region)s") % {"region": region}
+
+
+def is_anonymised(organisation: Organisation, viewer: Any) -> bool:
+    return organisation.public_as_region and not sees_everything(viewer, organisation)
+
+
+def person_is_hidden(person: Any, organisation: Organisation | None, viewer: Any) -> bool:
+    if sees_everything(viewer, organisation):
+        return False
+    return bool(person.at_risk or (organisation is not None and organisation.at_risk))
+
+
+def visible_memberships(organisation: Organisation, viewer: Any) -> list[Membership]:
+    """The organisation's people whose names the viewer may see."""
+    members = list(organisation.memberships.select_related("user").order_by("user__display_name"))
+    return [m for m in members if not person_is_hidden(m.user, organisation, viewer)]
+
+
+def person_label(person: Any, organisation: Organisation | None, viewer: Any) -> str:
+    """A person's name, or a neutral label where the person is protected."""
+    if person is None:
+        return ""
+    if person_is_hidden(person, organisation, viewer):
+        return _("A representative (name withheld)")
+    return person.display_name or _("A representative")

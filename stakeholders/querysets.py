@@ -1,0 +1,59 @@
+from typing import Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def accredited_to(self, process_slug: str) -> "OrganisationQuerySet":
+        from .models import Application
+
+        return self.filter(
+            Exists(
+                Application.objects.filter(
+                    organisation=OuterRef("pk"), process__slug=process_slug, state="accredited"
+                )
+            )
+        )
+
+    def search(self, text: str, *, include_protected: bool) -> "OrganisationQuerySet":
+        """Match names and acronyms, and the names of people the viewer may see."""
+        from accounts.models import User
+
+        text = text.strip()
+        if not text:
+            return self
+        own = Q(name__icontains=text) | Q(acronym__icontains=text)
+        people = User.objects.filter(
+            display_name__icontains=text, memberships__organisation=OuterRef("pk")
+        )
+        if not include_protected:
+            # Organisations shown only by region cannot be found by name, and protected people
+            # cannot be found at all.
+            own &= Q(public_as_region=False)
+            people = people.filter(at_risk=False)
+            return self.filter(own | (Q(at_risk=False) & Exists(people)))
+        return self.filter(own | Exists(people))
+
+    def directory(
+        self, filters: dict[str, Any], *, include_protected: bool
+    ) -> "OrganisationQuerySet":
+        qs = self
+        for field in ("kind", "region", "ecosoc_status", "country"):
+            if filters.get(field):
+                qs = qs.filter(**{field: filters[field]})
+        if filters.get("area"):
+            qs = qs.filter(thematic_areas__slug=filters["area"])
+        if filters.get("accredited_to"):
+            qs = qs.accredited_to(filters["accredited_to"])
+        if filters.get("q"):
+            qs = qs.search(filters["q"], include_protected=include_protected)
+        return qs.distinct()
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def open(self) -> "ApplicationQuerySet":
+        return self.exclude(state__in=["withdrawn", "not_accredited"])
+
+    def accredited(self) -> "ApplicationQuerySet":
+        return self.filter(state="accredited")

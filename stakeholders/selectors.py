@@ -1,0 +1,178 @@
+"""Reads of the registry and of accreditation, always through the viewer's scope."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.selectors import is_process_staff, member_state_of
+from core.models import Process
+
+from .choices import ApplicationState as S
+from .choices import ObjectionTransparency
+from .models import (
+    AccreditationSettings,
+    Application,
+    Membership,
+    Objection,
+    Organisation,
+    ThematicArea,
+)
+from .permissions import VIEW_APPLICATION
+from .protection import sees_everything
+
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "country": ("country", "name"),
+    "kind": ("kind", "name"),
+    "newest": ("-created_at",),
+}
+
+
+def thematic_areas(*, active_only: bool = True) -> QuerySet[ThematicArea]:
+    areas = ThematicArea.objects.order_by("name")
+    return areas.filter(is_active=True) if active_only else areas
+
+
+def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> QuerySet[Organisation]:
+    """The directory as the viewer may see and search it."""
+    include_protected = sees_everything(viewer)
+    accredited = (
+        Application.objects.accredited()
+        .select_related("process")
+        .only("organisation_id", "process__slug", "process__name")
+    )
+    return (
+        Organisation.objects.directory(filters, include_protected=include_protected)
+        .prefetch_related(
+            "thematic_areas",
+            Prefetch("applications", queryset=accredited, to_attr="accreditations"),
+        )
+        .order_by(*SORTS.get(sort, SORTS["name"]))
+    )
+
+
+def organisation_for(viewer: Any, pk: int) -> Organisation:
+    """Every organisation is listed (some only by region): Http404 only for unknown ids."""
+    return get_object_or_404(Organisation.objects.prefetch_related("thematic_areas"), pk=pk)
+
+
+def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("role", "user__display_name")
+
+
+def organisations_administered_by(user: Any) -> QuerySet[Organisation]:
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def settings_of(process: Process) -> AccreditationSettings:
+    return AccreditationSettings.objects.filter(process=process).first() or AccreditationSettings(
+        process=process
+    )
+
+
+def accredited_in(process: Process) -> QuerySet[Application]:
+    return (
+        Application.objects.accredited()
+        .filter(process=process)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def applications_in(process: Process, viewer: Any, *, state: str = "") -> QuerySet[Application]:
+    """The process's applications the viewer may read: all for its secretariat, the circulated
+    dossiers (and their outcome) for delegates, none for others."""
+    applications = Application.objects.filter(process=process).select_related(
+        "organisation", "process"
+    )
+    if state:
+        applications = applications.filter(state=state)
+    if is_process_staff(viewer, process):
+        return applications.order_by("-updated_at")
+    if member_state_of(viewer):
+        return applications.filter(
+            state__in=[S.CIRCULATED, S.OBJECTED, S.ACCREDITED, S.NOT_ACCREDITED],
+            deadline__isnull=False,
+        ).order_by("deadline")
+    return applications.none()
+
+
+def applications_of(organisation: Organisation) -> QuerySet[Application]:
+    return organisation.applications.select_related("process").order_by("-created_at")
+
+
+def application_for(viewer: Any, pk: int) -> Application:
+    """An application the viewer may read, or Http404 (existence is not revealed)."""
+    from core.permissions import has_perm
+
+    application = get_object_or_404(
+        Application.objects.select_related("process", "organisation", "created_by"), pk=pk
+    )
+    if not has_perm(viewer, VIEW_APPLICATION, application):
+        from django.http import Http404
+
+        raise Http404
+    return application
+
+
+def objections_visible_to(application: Application, viewer: Any) -> list[dict[str, Any]]:
+    """Objections as the viewer may see them: all, with State and basis, to the secretariat; a
+    delegate its own State's; the applicant and the public as the process's transparency
+    setting says (that one was made and a disclosed basis; the State only where public)."""
+    objections = list(application.objections.all())
+
+    def row(o: Objection, *, state: bool, basis: bool) -> dict[str, Any]:
+        return {
+            "objection": o,
+            "member_state": o.member_state if state else "",
+            "basis": o.basis if basis else "",
+            "withdrawn": o.withdrawn_at is not None,
+        }
+
+    if is_process_staff(viewer, application.process):
+        return [row(o, state=True, basis=True) for o in objections]
+    own_state = member_state_of(viewer)
+    if own_state:
+        return [row(o, state=True, basis=True) for o in objections if o.member_state == own_state]
+    transparency = settings_of(application.process).objection_transparency
+    if transparency == ObjectionTransparency.SECRETARIAT:
+        return []
+    public = transparency == ObjectionTransparency.PUBLIC
+    return [row(o, state=public, basis=o.disclose) for o in objections if o.withdrawn_at is None]
+
+
+def objection_for(viewer: Any, pk: int) -> Objection:
+    """One of the delegate's own State's objections, or Http404."""
+    state = member_state_of(viewer)
+    return get_object_or_404(
+        Objection.objects.select_related("application__process"), pk=pk, member_state=state or "--"
+    )
+
+
+def public_objections(process: Process) -> QuerySet[Objection]:
+    """Standing objections, where the process publishes them (naming the State)."""
+    if settings_of(process).objection_transparency != ObjectionTransparency.PUBLIC:
+        return Objection.objects.none()
+    return (
+        Objection.objects.filter(application__process=process, withdrawn_at__isnull=True)
+        .select_related("application__organisation")
+        .order_by("created_at")
+    )
+
+
+def state_label(application: Application, viewer: Any) -> str:
+    """The state as the viewer may know it: where objections stay with the secretariat, an
+    applicant sees "circulated" rather than "objected"."""
+    if (
+        application.state == S.OBJECTED
+        and not is_process_staff(viewer, application.process)
+        and not member_state_of(viewer)
+        and settings_of(application.process).objection_transparency
+        == ObjectionTransparency.SECRETARIAT
+    ):
+        return str(S.CIRCULATED.label)
+    return application.get_state_display()
