@@ -1,5 +1,7 @@
 """Endpoints about the caller's own account."""
 
+from typing import cast
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -8,6 +10,7 @@ from api.errors import ErrorOut
 from api.permissions import requires
 
 from . import permissions as perms
+from .models import User
 from .selectors import grants_of
 
 router = Router(tags=["accounts"])
@@ -31,7 +34,7 @@ class MeOut(Schema):
 @requires(perms.MANAGE_OWN_ACCOUNT)
 def me(request: HttpRequest) -> dict[str, object]:
     """The caller's account and roles."""
-    user = request.user
+    user = cast(User, request.user)
     return {
         "id": user.pk,
         "email": user.email,

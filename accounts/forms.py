@@ -2,9 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.member_states import MEMBER_STATE_CHOICES
-
-from .choices import Role
+from .choices import PROCESS_ROLES, Role
 
 
 class ProfileForm(forms.Form):
@@ -25,8 +23,9 @@ class TokenForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
+    """Roles that govern a process: its secretariat and its moderators."""
+
     email = forms.EmailField(label=_("E-mail address of the account"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    member_state = forms.ChoiceField(
-        label=_("Member State (delegates only)"), choices=MEMBER_STATE_CHOICES, required=False
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in Role if r in PROCESS_ROLES]
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.member_states import MEMBER_STATES
 
-from .choices import Role
+from .choices import PROCESS_ROLES, Role
 from .exceptions import InvalidRoleGrant
 from .models import ApiToken, RoleGrant, User
 
@@ -47,6 +47,12 @@ def update_profile(user: User, *, actor: Any, display_name: str, language: str) 
 def _validate_grant(role: str, process: Any, member_state: str) -> None:
     if role not in Role.values:
         raise InvalidRoleGrant(_("Unknown role."))
+    if process is not None and role not in PROCESS_ROLES:
+        # Delegates and stakeholder representatives are not staff of a process: who represents
+        # a Member State is for the platform's secretariat to record, once.
+        raise InvalidRoleGrant(
+            _("This role is granted for the whole platform, not for one process.")
+        )
     if role == Role.DELEGATE and member_state not in MEMBER_STATES:
         raise InvalidRoleGrant(_("A Member State delegate must be linked to a Member State."))
     if role != Role.DELEGATE and member_state:

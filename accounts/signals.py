@@ -1,11 +1,18 @@
-"""Reactions to allauth: audit entries for what it changes, and the preferred language at login."""
+"""Reactions to allauth: audit entries for what it changes, and the preferred language at login.
+
+allauth changes accounts through its own views, not our services, so its signals are the only
+place to record those changes: the exception to "signals only to decouple apps"."""
 
 from typing import Any
 
 from allauth.account.signals import (
+    email_added,
+    email_changed,
     email_confirmed,
+    email_removed,
     password_changed,
     password_reset,
+    password_set,
     user_logged_in,
     user_signed_up,
 )
@@ -33,6 +40,27 @@ def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
 @receiver(password_reset)
 def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record("accounts.password.reset", actor=user, obj=user)
+
+
+@receiver(password_set)
+def _password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record("accounts.password.set", actor=user, obj=user)
+
+
+@receiver(email_added)
+def _email_added(sender: Any, request: Any, user: Any, email_address: Any, **kwargs: Any) -> None:
+    audit.record("accounts.email.added", actor=user, obj=user)
+
+
+@receiver(email_removed)
+def _email_removed(sender: Any, request: Any, user: Any, email_address: Any, **kwargs: Any) -> None:
+    audit.record("accounts.email.removed", actor=user, obj=user)
+
+
+@receiver(email_changed)
+def _email_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # The primary address is the login: changing it is a change of identity worth recording.
+    audit.record("accounts.email.primary_changed", actor=user, obj=user)
 
 
 @receiver(user_logged_in)

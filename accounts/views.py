@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.language import remember_language
@@ -13,6 +14,8 @@ from . import permissions as perms
 from . import selectors, services
 from .exceptions import InvalidRoleGrant
 from .forms import ProfileForm, RoleGrantForm, TokenForm
+
+_NEW_TOKEN_KEY = "accounts.new_api_token"  # noqa: S105  (a session key, not a secret)
 
 
 def _profile_page(
@@ -35,12 +38,14 @@ def _profile_page(
     return render(request, "accounts/profile.html", context, status=status)
 
 
+@never_cache
 @permission_required(perms.MANAGE_OWN_ACCOUNT)
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in person's profile: name, language, roles and API tokens."""
     if request.method == "GET":
-        return _profile_page(request)
+        # Shown once: the token leaves the session as it is rendered.
+        return _profile_page(request, new_token=request.session.pop(_NEW_TOKEN_KEY, ""))
     form = ProfileForm(request.POST)
     if not form.is_valid():
         return _profile_page(request, profile_form=form, status=400)
@@ -51,6 +56,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 @permission_required(perms.MANAGE_OWN_ACCOUNT)
 @require_POST
 def create_token(request: HttpRequest) -> HttpResponse:
@@ -59,7 +65,9 @@ def create_token(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _profile_page(request, token_form=form, status=400)
     _token, raw = services.create_api_token(request.user, actor=request.user, **form.cleaned_data)
-    return _profile_page(request, new_token=raw, status=201)
+    # Redirect after the post, so that reloading the page cannot create a second token.
+    request.session[_NEW_TOKEN_KEY] = raw
+    return redirect("accounts:profile")
 
 
 @permission_required(perms.MANAGE_OWN_ACCOUNT)
@@ -105,7 +113,6 @@ def process_roles(request: HttpRequest, process: Process, slug: str) -> HttpResp
             actor=request.user,
             role=form.cleaned_data["role"],
             process=process,
-            member_state=form.cleaned_data["member_state"],
         )
     except InvalidRoleGrant as exc:
         form.add_error(None, str(exc))

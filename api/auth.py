@@ -23,10 +23,10 @@ class TokenOrSession(HttpBearer):
         self.required = required
 
     def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get("Authorization")
-        if header is not None:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        # Other schemes (a proxy's Basic auth, say) are not ours to judge: they are ignored.
+        if scheme.lower() == "bearer":
+            if not token.strip():
                 return None
             user = authenticate_token(token.strip())
             if user is not None:

@@ -8,11 +8,12 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 
 class PagePagination(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-100).")
 
     class Output(Schema):

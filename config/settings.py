@@ -26,6 +26,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-demo-key-never-use-in-production-" + "x" * 20
 
+# The audit log's entries are sealed with this key (HMAC-SHA256), kept outside the database so
+# that someone who can write to the database cannot forge a consistent chain.
+AUDIT_KEY = env.str("AUDIT_KEY", default="") or "audit:" + SECRET_KEY
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -62,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "api.middleware.ApiErrorShapeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the core permissions)
+        from . import checks, permissions  # noqa: F401  (registers checks and permissions)
         from .models import Process
         from .pagecache import watch
 

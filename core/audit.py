@@ -1,17 +1,19 @@
 """The hash-chained audit log: `record` appends an entry, `find_first_broken` checks the chain."""
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import AuditEntry, Process
+from .models import AuditEntry, AuditHead, Process
 
 GENESIS_HASH = "0" * 64
 # Any fixed number: PostgreSQL advisory locks are keyed by integers.
@@ -37,7 +39,7 @@ def compute_hash(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(settings.AUDIT_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _lock_chain() -> None:
@@ -74,6 +76,8 @@ def record(
         )
         entry.hash = compute_hash(entry)
         entry.save()
+        if not AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash):
+            AuditHead.objects.create(pk=1, seq=entry.seq, hash=entry.hash)
         return entry
 
 
@@ -99,4 +103,12 @@ def find_first_broken() -> tuple[int, ChainBreak | None]:
         if compute_hash(entry) != entry.hash:
             return checked, ChainBreak(entry.seq, "its content does not match its hash")
         expected_seq, expected_prev = entry.seq + 1, entry.hash
+    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first() or {"seq": 0, "hash": ""}
+    last_seq = expected_seq - 1
+    if head["seq"] != last_seq or (last_seq and head["hash"] != expected_prev):
+        if head["seq"] > last_seq:
+            return checked, ChainBreak(
+                last_seq + 1, f"entries #{last_seq + 1} to #{head['seq']} are missing"
+            )
+        return checked, ChainBreak(last_seq, "it does not match the recorded head of the log")
     return checked, None

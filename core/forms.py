@@ -45,11 +45,12 @@ class ProcessForm(forms.Form):
     def __init__(
         self, *args: Any, user: Any, instance: Process | None = None, **kwargs: Any
     ) -> None:
-        from .selectors import processes_visible_to
+        from .selectors import processes_run_by
 
         super().__init__(*args, **kwargs)
         self.instance = instance
-        choices = processes_visible_to(user)
+        # Accreditation carries over from the predecessor: only a process one runs may be named.
+        choices = processes_run_by(user)
         if instance is not None:
             choices = choices.exclude(pk=instance.pk)
         self.fields["predecessor"].queryset = choices  # type: ignore[attr-defined]

@@ -101,6 +101,17 @@ class AuditEntry(models.Model):
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
 
 
+class AuditHead(models.Model):
+    """One row: the sequence and hash of the newest audit entry, written with it, so that
+    removing entries from the end of the log is detected too."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log head")
+
+
 class PublicContentVersion(models.Model):
     """One row: a counter raised by every write to content that public pages show."""
 

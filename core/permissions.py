@@ -129,6 +129,15 @@ def _can_view_audit_log(user: Any, obj: Any = None) -> bool:
     return ids is None or bool(ids)
 
 
+def _signed_in(user: Any, obj: Any = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+SIGNED_IN = register(
+    "core.signed_in",
+    _signed_in,
+    "Be signed in (views that check finer rules on the objects they find).",
+)
 CREATE_PROCESS = register("core.create_process", _is_platform_secretariat, "Create a new process.")
 CHANGE_PROCESS = register(
     "core.change_process", _is_process_secretariat, "Edit a process's details and status."

@@ -13,6 +13,15 @@ def processes_visible_to(user: Any) -> QuerySet[Process]:
     return Process.objects.visible_to(user).select_related("predecessor").order_by("name")
 
 
+def processes_run_by(user: Any) -> QuerySet[Process]:
+    """The processes the user is secretariat of (every process for the platform secretariat)."""
+    from accounts.selectors import staff_process_ids
+
+    ids = staff_process_ids(user)
+    processes = Process.objects.order_by("name")
+    return processes if ids is None else processes.filter(pk__in=ids)
+
+
 def process_for(user: Any, slug: str) -> Process:
     """The process with this slug if the user may see it; Http404 otherwise (drafts stay hidden)."""
     return get_object_or_404(processes_visible_to(user), slug=slug)
@@ -48,15 +57,6 @@ def audit_entries_for(
     if until:
         entries = entries.filter(created_at__date__lte=until)
     return entries.order_by("-seq")
-
-
-def audited_processes(user: Any) -> QuerySet[Process]:
-    """The processes whose audit entries the user may read."""
-    from accounts.selectors import staff_process_ids
-
-    ids = staff_process_ids(user)
-    processes = Process.objects.order_by("name")
-    return processes if ids is None else processes.filter(pk__in=ids)
 
 
 def audit_action_names(user: Any) -> list[str]:

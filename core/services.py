@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from . import audit
 from .exceptions import InvalidPredecessor
@@ -21,6 +23,17 @@ def _check_predecessor(process: Process, predecessor: Process | None) -> None:
             break
         seen.add(node.pk)
         node = node.predecessor
+
+
+def _save(process: Process) -> None:
+    # Two requests may pass the uniqueness check at once; the database decides, kindly.
+    try:
+        with transaction.atomic():
+            process.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"slug": _("Another process already uses this short name.")}
+        ) from None
 
 
 def _snapshot(process: Process) -> dict[str, Any]:
@@ -55,7 +68,7 @@ def create_process(
         )
         _check_predecessor(process, predecessor)
         process.full_clean()
-        process.save()
+        _save(process)
         audit.record("core.process.created", actor=actor, obj=process, data=_snapshot(process))
     return process
 
@@ -74,7 +87,7 @@ def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
         for field, value in changes.items():
             setattr(process, field, value)
         process.full_clean()
-        process.save()
+        _save(process)
         after = _snapshot(process)
         diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
         if process.description != old_description:

@@ -21,7 +21,19 @@ def verify_audit_chain() -> dict[str, object]:
 
 
 def enqueue_on_commit(task: object, *args: object) -> None:
-    """Queue a task once the current transaction commits (inline when no broker is set)."""
+    """Queue a task once the current transaction commits (inline when no broker is set).
+
+    What was committed stays committed: a broker that is down, or an inline task that fails
+    (an unreachable mail server), is logged rather than turned into an error for the user.
+    """
     from django.db import transaction
 
-    transaction.on_commit(lambda: task.delay(*args))  # type: ignore[attr-defined]
+    name = getattr(task, "name", repr(task))
+
+    def send() -> None:
+        try:
+            task.delay(*args)  # type: ignore[attr-defined]
+        except Exception:
+            logger.exception("task %s could not be queued or failed inline", name)
+
+    transaction.on_commit(send)

@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from . import permissions as perms
 from . import selectors, services
@@ -114,7 +115,7 @@ def process_edit(request: HttpRequest, process: Process, slug: str) -> HttpRespo
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of the processes the viewer runs, with filters."""
-    form = AuditFilterForm(request.GET or None, processes=selectors.audited_processes(request.user))
+    form = AuditFilterForm(request.GET or None, processes=selectors.processes_run_by(request.user))
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -137,13 +138,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "actions": selectors.audit_action_names(request.user),
     }
     template = "core/partials/audit_table.html" if request.htmx else "core/audit_log.html"
-    return render(
-        request, template, context, status=200 if form.is_valid() or not form.is_bound else 400
-    )
+    status = 200 if form.is_valid() or not form.is_bound else 400
+    response = render(request, template, context, status=status)
+    # One address serves the page and its fragment: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, for load balancers and monitoring."""
     try:

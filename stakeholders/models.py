@@ -46,7 +46,7 @@ class Organisation(TimeStampedModel):
         default=EcosocStatus.NONE,
     )
     ecosoc_verified_at = models.DateField(_("ECOSOC status verified on"), null=True, blank=True)
-    country = CountryField(_("country"))
+    country = CountryField(verbose_name=_("country"))
     region = models.CharField(
         _("UN regional group"), max_length=20, choices=Region.choices, blank=True, editable=False
     )

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from accounts.selectors import member_state_of
 from core.exports import FORMATS, export_response
 from core.models import Process
 from core.pagecache import cache_public_page
-from core.permissions import check_perm, has_perm, permission_required
+from core.permissions import SIGNED_IN, check_perm, has_perm, permission_required
 from core.selectors import process_for, processes_visible_to
 
 from . import permissions as perms
@@ -88,9 +89,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         if request.htmx
         else "stakeholders/directory.html"
     )
-    return render(
-        request, template, context, status=200 if form.is_valid() or not form.is_bound else 400
-    )
+    status = 200 if form.is_valid() or not form.is_bound else 400
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
@@ -270,7 +272,7 @@ def protect_person(
     return redirect("stakeholders:people", pk=organisation.pk)
 
 
-@permission_required(perms.CREATE_ORGANISATION)
+@permission_required(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Join an organisation from an e-mailed invitation."""
@@ -365,7 +367,7 @@ def accredited_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
     )
 
 
-@permission_required(perms.CREATE_ORGANISATION)
+@permission_required(SIGNED_IN)
 @require_GET
 def applications(request: HttpRequest, slug: str) -> HttpResponse:
     """The secretariat's queue, or a delegate's dossiers of circulated applications."""
@@ -395,7 +397,7 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stakeholders/applications.html", context)
 
 
-@permission_required(perms.CREATE_ORGANISATION)
+@permission_required(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     """Start an application for one of one's organisations."""
@@ -446,7 +448,7 @@ def accreditation_settings(request: HttpRequest, process: Process, slug: str) ->
     )
 
 
-@permission_required(perms.CREATE_ORGANISATION)
+@permission_required(SIGNED_IN)
 @require_POST
 def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     """The secretariat carries every organisation over; an organisation's admin opts in for it."""
@@ -623,11 +625,10 @@ def object_to(request: HttpRequest, application: Application, pk: int) -> HttpRe
     return _application_page(request, application, status=400, forms={"objection": form})
 
 
+@permission_required(SIGNED_IN)
 @require_POST
 def withdraw_objection(request: HttpRequest, pk: int) -> HttpResponse:
     """A delegate withdraws their State's objection before the deadline."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     objection = selectors.objection_for(request.user, pk)
     check_perm(request.user, perms.OBJECT, objection.application)
     try:

@@ -73,6 +73,15 @@ def test_a_delegate_must_name_a_valid_member_state():
 
 
 @pytest.mark.django_db
+def test_delegates_and_stakeholders_are_not_granted_per_process(process):
+    user = make_user("x@example.org")
+    with pytest.raises(InvalidRoleGrant, match="whole platform"):
+        grant_role(user, actor=None, role=Role.DELEGATE, process=process, member_state="FR")
+    with pytest.raises(InvalidRoleGrant, match="whole platform"):
+        grant_role(user, actor=None, role=Role.STAKEHOLDER, process=process)
+
+
+@pytest.mark.django_db
 def test_granting_the_same_role_twice_is_refused_cleanly(process):
     user = make_user("s@example.org", role=Role.SECRETARIAT, process=process)
     with pytest.raises(InvalidRoleGrant, match="already holds"):

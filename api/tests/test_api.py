@@ -54,6 +54,15 @@ def test_an_unknown_or_malformed_token_is_refused(client, header):
 
 
 @pytest.mark.django_db
+def test_other_authorization_schemes_are_ignored(client, process):
+    # A proxy in front may use Basic auth: the API treats the caller as anonymous.
+    assert (
+        client.get("/api/v1/processes", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz").status_code == 200
+    )
+    assert_error_shape(client.get("/api/v1/me", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz"), 401)
+
+
+@pytest.mark.django_db
 def test_a_revoked_token_is_refused(client, stakeholder):
     token, raw = create_api_token(stakeholder, actor=stakeholder, name="x")
     revoke_api_token(token, actor=stakeholder)
@@ -100,7 +109,13 @@ def test_list_is_paginated_with_links(client, django_assert_max_num_queries):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "query, field", [("page=0", "page"), ("page=abc", "page"), ("page_size=1000", "page_size")]
+    "query, field",
+    [
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=100000000000000000000", "page"),
+        ("page_size=1000", "page_size"),
+    ],
 )
 def test_bad_pagination_gets_field_errors(client, query, field):
     body = assert_error_shape(client.get(f"/api/v1/processes?{query}"), 422)
@@ -129,10 +144,10 @@ def test_a_draft_is_not_found_for_outsiders(client, draft_process, other_secreta
 def test_unknown_endpoints_and_methods_use_the_error_shape(client):
     assert_error_shape(client.get("/api/v1/no-such-thing"), 404)
     assert_error_shape(client.get("/api/v1/processes/no-such-process"), 404)
-    assert (
-        client.post("/api/v1/processes", data="{", content_type="application/json").status_code
-        == 405
+    body = assert_error_shape(
+        client.post("/api/v1/processes", data="{", content_type="application/json"), 405
     )
+    assert "POST" in body["detail"]
 
 
 @pytest.mark.django_db

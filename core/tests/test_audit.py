@@ -110,3 +110,31 @@ def test_concurrent_writers_keep_one_unbroken_chain():
         t.join()
     assert errors == []
     assert audit.find_first_broken() == (30, None)
+
+
+@pytest.mark.django_db
+def test_removing_the_newest_entries_is_detected():
+    for slug in ("one", "two", "three"):
+        make_process(slug=slug)
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq >= %s", [2])
+    with pytest.raises(CommandError, match=r"entry #2: entries #2 to #3 are missing"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_a_chain_rewritten_without_the_key_is_detected(settings):
+    for slug in ("one", "two"):
+        make_process(slug=slug)
+    # Someone with only database access rewrites entry 2 and re-seals it with a key they chose.
+    target = AuditEntry.objects.get(seq=2)
+    target.action = "core.process.forged"
+    settings.AUDIT_KEY = "the attacker's guess"
+    forged = audit.compute_hash(target)
+    _tamper(
+        f"UPDATE {AuditEntry._meta.db_table} SET action = %s, hash = %s WHERE id = %s",
+        ["core.process.forged", forged, target.pk],
+    )
+    _tamper("UPDATE core_audithead SET hash = %s", [forged])
+    settings.AUDIT_KEY = "audit:" + settings.SECRET_KEY
+    checked, broken = audit.find_first_broken()
+    assert broken is not None and broken.seq == 2

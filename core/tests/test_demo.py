@@ -40,3 +40,13 @@ def test_demo_prints_a_random_password_when_none_is_given(capsys):
     password = re.search(r"password: (\S+)", out).group(1)
     assert len(password) >= 12
     assert User.objects.get(email="secretariat@demo.consulta.org").check_password(password)
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_production_site_unless_forced(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo")
+    assert not User.objects.exists()

@@ -59,3 +59,29 @@ def test_other_workers_see_a_change_within_the_version_ttl(client, process, monk
     update_process(process, actor=None, name="Renamed elsewhere")
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: 10.0**9)
     assert "Renamed elsewhere" in client.get(url).text
+
+
+def _view_with_a_form(request):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    return HttpResponse(f"token {get_token(request)}")
+
+
+@pytest.mark.django_db
+def test_a_page_carrying_a_csrf_token_is_never_shared(rf):
+    from core.pagecache import cache_public_page
+
+    view = cache_public_page()(_view_with_a_form)
+    first = view(rf.get("/form/"))
+    second = view(rf.get("/form/"))
+    assert first.content != second.content
+
+
+@pytest.mark.django_db
+def test_unknown_query_parameters_do_not_make_new_copies(
+    client, process, django_assert_max_num_queries
+):
+    client.get("/processes/")
+    with django_assert_max_num_queries(0):
+        client.get("/processes/?utm_source=x")

@@ -47,9 +47,20 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
             "SECRET_KEY": "x7-" + "k" * 60 + "-production-grade-secret",
             "ALLOWED_HOSTS": "consulta.example.org",
             "CONSULTA_VAR_DIR": str(tmp_path),
+            "EMAIL_URL": "smtp+tls://consulta:secret@smtp.example.org:587",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deployment_checklist_warns_when_mail_would_go_to_the_log(tmp_path):
+    env = {
+        "SECRET_KEY": "x7-" + "k" * 60 + "-production-grade-secret",
+        "ALLOWED_HOSTS": "consulta.example.org",
+        "CONSULTA_VAR_DIR": str(tmp_path),
+    }
+    result = run_consulta("check", "--deploy", env=env)
+    assert "consulta.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

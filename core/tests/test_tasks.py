@@ -27,3 +27,21 @@ def test_tasks_are_queued_only_when_the_transaction_commits(django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         enqueue_on_commit(verify_audit_chain)
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_mail_server_does_not_break_sign_up(client, settings, caplog):
+    settings.EMAIL_BACKEND = "core.tests.failing_mail.Backend"
+    from accounts.models import User
+
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.org",
+            "password1": "correct horse battery 9",
+            "password2": "correct horse battery 9",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="new@example.org").exists()
+    assert "could not be queued or failed inline" in caplog.text

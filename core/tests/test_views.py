@@ -310,3 +310,31 @@ def test_an_unexpected_error_answers_the_friendly_500(client, settings):
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
     assert b"boom" not in response.content
+
+
+@pytest.mark.django_db
+def test_staff_can_name_only_a_process_they_run_as_predecessor(
+    login, process, other_process, process_secretariat
+):
+    url = reverse("core:process_edit", args=[process.slug])
+    response = login(process_secretariat).post(
+        url, {**PROCESS_POST, "slug": process.slug, "predecessor": other_process.pk}
+    )
+    assert response.status_code == 400
+    process.refresh_from_db()
+    assert process.predecessor is None
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_requests(client):
+    assert client.head("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_bad_audit_filters_sent_by_htmx_come_back_with_the_errors(login, platform_secretariat):
+    response = login(platform_secretariat).get(
+        reverse("core:audit_log"), {"since": "not-a-date"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.text
+    assert "HX-Request" in response["Vary"]

@@ -243,7 +243,7 @@ def decide_application(
         if application.state == S.OBJECTED and _deadline_open(application):
             raise NotEligible(
                 _("The non-objection period runs until %(deadline)s.")
-                % {"deadline": application.deadline.isoformat()}
+                % {"deadline": str(application.deadline)}
             )
         return _transition(
             application,

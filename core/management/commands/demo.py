@@ -3,7 +3,8 @@
 import secrets
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.choices import Role
@@ -71,8 +72,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="Password for every demo account (default: random).")
+        parser.add_argument(
+            "--force", action="store_true", help="Load the demo even outside demo or debug mode."
+        )
 
-    def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, password: str | None = None, force: bool = False, **options: Any
+    ) -> None:
+        if not (settings.DEMO or settings.DEBUG or force):
+            raise CommandError(
+                "This looks like a production site (neither CONSULTA_DEMO nor DEBUG is set): the "
+                "demo would add a platform secretariat with a known address. Use --force to do it."
+            )
         password = password or secrets.token_urlsafe(12)
         with transaction.atomic():
             secretariat = self._accounts(password)
