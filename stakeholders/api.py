@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -325,9 +325,7 @@ def list_organisations(request: HttpRequest, filters: Query[DirectoryFilters]): 
     summary="Register an organisation",
 )
 @requires(perms.CREATE_ORGANISATION)
-def create_organisation(
-    request: HttpRequest, payload: OrganisationIn
-) -> tuple[int, dict[str, Any]]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict[str, Any]]:
     """Register an organisation; the caller becomes its administrator."""
     data = payload.dict()
     areas = _areas(data.pop("thematic_areas"))
@@ -340,7 +338,7 @@ def create_organisation(
         _raise_for(exc)
     except ValidationError as exc:
         raise _validation(exc) from None
-    return 201, organisation_payload(organisation, request.user)
+    return Status(201, organisation_payload(organisation, request.user))
 
 
 @router.get(
@@ -402,7 +400,7 @@ def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch
 @requires(perms.CREATE_ORGANISATION)
 def create_application(
     request: HttpRequest, slug: str, payload: ApplicationIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Start a draft application for one of the caller's organisations."""
     process = process_for(request.user, slug)
     organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
@@ -413,7 +411,7 @@ def create_application(
         )
     except StakeholdersError as exc:
         _raise_for(exc)
-    return 201, application_payload(application, request.user)
+    return Status(201, application_payload(application, request.user))
 
 
 @router.get(
@@ -440,7 +438,7 @@ def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
     auth=required_auth,
     summary="Object to an application",
 )
-def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple[int, dict[str, Any]]:
+def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dict[str, Any]]:
     """A Member State delegate objects while the application is circulated."""
     application = selectors.application_for(request.user, pk)
     check_perm(request.user, perms.OBJECT, application)
@@ -454,12 +452,15 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple[int,
         )
     except StakeholdersError as exc:
         _raise_for(exc)
-    return 201, {
-        "id": objection.pk,
-        "member_state": objection.member_state,
-        "basis": objection.basis,
-        "withdrawn": False,
-    }
+    return Status(
+        201,
+        {
+            "id": objection.pk,
+            "member_state": objection.member_state,
+            "basis": objection.basis,
+            "withdrawn": False,
+        },
+    )
 
 
 @router.post(

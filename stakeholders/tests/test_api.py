@@ -1,0 +1,214 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from stakeholders.models import Application, Organisation
+from tests.builders import make_application, make_organisation, make_token, make_user
+
+
+def auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {make_token(user)}"}
+
+
+def post(client, url, user, data=None):
+    return client.post(url, data or {}, content_type="application/json", **auth(user))
+
+
+@pytest.fixture
+def admin(db):
+    return make_user("admin@ngo.example")
+
+
+@pytest.fixture
+def organisation(admin):
+    return make_organisation(admin, name="Open Net Watch", country="KE")
+
+
+@pytest.mark.django_db
+def test_list_is_paginated_filtered_and_pinned(client, django_assert_max_num_queries):
+    for i in range(12):
+        make_organisation(name=f"Org {i:02d}", country="KE" if i % 2 else "FR")
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/organisations", {"region": "african", "page_size": 4}).json()
+    assert body["count"] == 6 and body["pages"] == 2 and len(body["items"]) == 4
+    assert client.get("/api/v1/organisations", {"kind": "pirates"}).status_code == 422
+
+
+@pytest.mark.django_db
+def test_register_and_edit_through_the_api(client, stakeholder):
+    response = post(
+        client,
+        "/api/v1/organisations",
+        stakeholder,
+        {"name": "Lab", "kind": "academia", "country": "br"},
+    )
+    assert response.status_code == 201
+    pk = response.json()["id"]
+    assert response.json()["region"] == "grulac"
+    patched = client.patch(
+        f"/api/v1/organisations/{pk}",
+        {"acronym": "LB"},
+        content_type="application/json",
+        **auth(stakeholder),
+    )
+    assert patched.status_code == 200 and patched.json()["acronym"] == "LB"
+
+
+@pytest.mark.django_db
+def test_a_duplicate_is_409_with_a_link(client, stakeholder, organisation):
+    response = post(
+        client,
+        "/api/v1/organisations",
+        stakeholder,
+        {"name": "open net watch", "kind": "ngo", "country": "KE"},
+    )
+    assert response.status_code == 409
+    assert response.json()["errors"] == [
+        {"field": "name", "message": f"/api/v1/organisations/{organisation.pk}"}
+    ]
+
+
+@pytest.mark.django_db
+def test_bad_organisation_input_is_422_and_writes_nothing(client, stakeholder):
+    response = post(
+        client,
+        "/api/v1/organisations",
+        stakeholder,
+        {"name": "", "kind": "ngo", "country": "ZZZ", "thematic_areas": ["nope"]},
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} >= {"name", "country"}
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_others_cannot_patch_or_verify(client, organisation, stakeholder, admin):
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        {"name": "Hijack"},
+        content_type="application/json",
+        **auth(stakeholder),
+    )
+    assert response.status_code == 403
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        {"ecosoc_verified_at": "2024-01-01"},
+        content_type="application/json",
+        **auth(admin),
+    )
+    assert response.status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/organisations/{organisation.pk}",
+            {"name": "x"},
+            content_type="application/json",
+        ).status_code
+        == 401
+    )
+
+
+@pytest.mark.django_db
+def test_pipeline_through_the_api(
+    client, process, admin, organisation, process_secretariat, delegate
+):
+    created = post(
+        client,
+        f"/api/v1/processes/{process.slug}/applications",
+        admin,
+        {"organisation_id": organisation.pk, "statement": "Our work."},
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert post(client, f"/api/v1/applications/{pk}/submit", admin).json()["state"] == "submitted"
+    conflict = post(client, f"/api/v1/applications/{pk}/circulate", process_secretariat)
+    assert conflict.status_code == 409
+    assert conflict.json()["errors"] == [{"field": "action", "message": "withdraw, return, review"}]
+    post(client, f"/api/v1/applications/{pk}/review", process_secretariat)
+    deadline = (timezone.now().date() + timedelta(days=5)).isoformat()
+    body = post(
+        client, f"/api/v1/applications/{pk}/circulate", process_secretariat, {"deadline": deadline}
+    ).json()
+    assert body["state"] == "circulated" and body["deadline"] == deadline
+    objection = post(
+        client, f"/api/v1/applications/{pk}/objections", delegate, {"basis": "B", "disclose": False}
+    )
+    assert objection.status_code == 201
+    assert client.get(f"/api/v1/applications/{pk}", **auth(admin)).json()["state"] == "objected"
+    withdrawn = post(client, f"/api/v1/objections/{objection.json()['id']}/withdraw", delegate)
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn"] is True
+
+
+@pytest.mark.django_db
+def test_objection_after_the_deadline_is_409_with_the_deadline(
+    client, process, organisation, delegate, monkeypatch
+):
+    application = make_application(process, organisation, state="circulated")
+    later = timezone.now() + timedelta(days=20)
+    monkeypatch.setattr("stakeholders.services.accreditation.timezone.now", lambda: later)
+    response = post(
+        client, f"/api/v1/applications/{application.pk}/objections", delegate, {"basis": "late"}
+    )
+    assert response.status_code == 409
+    assert response.json()["errors"] == [
+        {"field": "deadline", "message": application.deadline.isoformat()}
+    ]
+
+
+@pytest.mark.django_db
+def test_decide_takes_a_decision_and_a_reason(client, process, process_secretariat):
+    organisation = make_organisation(
+        name="ECOSOC org", ecosoc_status="special", ecosoc_verified_at=timezone.now().date()
+    )
+    application = make_application(process, organisation, state="under_review")
+    bad = post(
+        client,
+        f"/api/v1/applications/{application.pk}/decide",
+        process_secretariat,
+        {"decision": "maybe"},
+    )
+    assert bad.status_code == 422
+    ok = post(
+        client,
+        f"/api/v1/applications/{application.pk}/decide",
+        process_secretariat,
+        {"decision": "accredited", "reason": ""},
+    )
+    assert ok.json()["state"] == "accredited"
+    listed = client.get(f"/api/v1/processes/{process.slug}/accredited").json()
+    assert [i["name"] for i in listed["items"]] == ["ECOSOC org"]
+
+
+@pytest.mark.django_db
+def test_applications_are_hidden_from_outsiders_in_the_api(
+    client, process, organisation, stakeholder, other_secretariat
+):
+    application = make_application(process, organisation, state="submitted")
+    for user in (stakeholder, other_secretariat):
+        assert client.get(f"/api/v1/applications/{application.pk}", **auth(user)).status_code == 404
+    assert client.get(f"/api/v1/applications/{application.pk}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_only_members_apply_for_their_organisation(client, process, organisation, stakeholder):
+    response = post(
+        client,
+        f"/api/v1/processes/{process.slug}/applications",
+        stakeholder,
+        {"organisation_id": organisation.pk},
+    )
+    assert response.status_code == 403
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_applicant_does_not_learn_of_objections_where_the_process_keeps_them(
+    client, process, admin, organisation, delegate
+):
+    from stakeholders.services import record_objection, update_accreditation_settings
+
+    update_accreditation_settings(process, actor=None, objection_transparency="secretariat")
+    application = make_application(process, organisation, state="circulated")
+    record_objection(application, actor=delegate, member_state="US", basis="secret", disclose=True)
+    body = client.get(f"/api/v1/applications/{application.pk}", **auth(admin)).json()
+    assert body["state"] == "circulated" and body["objections"] == []
