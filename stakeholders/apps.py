@@ -9,6 +9,7 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
+        from core.demo import register_loader
         from core.pagecache import watch
 
         from . import (
@@ -25,3 +26,10 @@ class StakeholdersConfig(AppConfig):
             models.AccreditationSettings,
             get_user_model(),
         )
+
+        def load_demo(**kwargs: object) -> list[str]:
+            from .demo import load
+
+            return load(**kwargs)  # type: ignore[arg-type]
+
+        register_loader("stakeholders", load_demo, order=20)

@@ -6,11 +6,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.choices import Role
 from accounts.models import RoleGrant
 from accounts.selectors import find_user_by_email
 from accounts.services import create_account, grant_role, set_password
+from core.demo import run_loaders
 from core.models import Process
 from core.services import create_process
 
@@ -85,9 +87,16 @@ class Command(BaseCommand):
                 "demo would add a platform secretariat with a known address. Use --force to do it."
             )
         password = password or secrets.token_urlsafe(12)
-        with transaction.atomic():
+        # Loading the demo walks applications through every step: nobody is to be e-mailed.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             secretariat = self._accounts(password)
             self._processes(secretariat)
+            lines = run_loaders(actor=secretariat, password=password)
+        for line in lines:
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo world loaded. Accounts (password for all):"))
         for email, _name, role, state in ACCOUNTS:
             self.stdout.write(f"  {email:38} {role}{' ' + state if state else ''}")
