@@ -523,7 +523,7 @@ def application_action(
 @paginate(PagePagination)
 def accredited(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     """The published list of organisations accredited to a process."""
-    return selectors.accredited_in(process_for(request.user, slug))
+    return selectors.accredited_in(process_for(request.user, slug), request.user)
 
 
 def install(api: Any) -> None:

@@ -9,11 +9,21 @@ chose to appear only by region is named only to them as well; to everyone else i
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_platform_secretariat, staff_process_ids
 
 from .choices import MemberRole, Region
 from .models import Membership, Organisation
+
+# The words that follow "An organisation based in".
+REGION_PLACES: dict[str, Any] = {
+    Region.AFRICAN: gettext_lazy("Africa"),
+    Region.ASIA_PACIFIC: gettext_lazy("Asia and the Pacific"),
+    Region.EASTERN_EUROPEAN: gettext_lazy("Eastern Europe"),
+    Region.LATIN_AMERICAN_CARIBBEAN: gettext_lazy("Latin America and the Caribbean"),
+    Region.WESTERN_EUROPEAN_OTHERS: gettext_lazy("Western Europe or another State of that group"),
+}
 
 
 def is_secretariat(viewer: Any) -> bool:
@@ -47,8 +57,8 @@ def display_name(organisation: Organisation, viewer: Any) -> str:
     """The organisation's name, or "an organisation based in <region>" where it asked for that."""
     if not organisation.public_as_region or sees_everything(viewer, organisation):
         return organisation.name
-    region = Region(organisation.region).label if organisation.region else _("an unlisted region")
-    return _("An organisation based in %(region)s") % {"region": region}
+    place = REGION_PLACES.get(organisation.region) or _("a place outside the UN regional groups")
+    return _("An organisation based in %(place)s") % {"place": place}
 
 
 def is_anonymised(organisation: Organisation, viewer: Any) -> bool:

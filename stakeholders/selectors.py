@@ -43,13 +43,17 @@ def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> Query
         .select_related("process")
         .only("organisation_id", "process__slug", "process__name")
     )
+    order = SORTS.get(sort, SORTS["name"])
+    if not include_protected and sort in ("name", "-name"):
+        # Organisations shown only by region come last: their place would hint at their names.
+        order = ("public_as_region", *order)
     return (
         Organisation.objects.directory(filters, include_protected=include_protected)
         .prefetch_related(
             "thematic_areas",
             Prefetch("applications", queryset=accredited, to_attr="accreditations"),
         )
-        .order_by(*SORTS.get(sort, SORTS["name"]))
+        .order_by(*order)
     )
 
 
@@ -74,12 +78,17 @@ def settings_of(process: Process) -> AccreditationSettings:
     )
 
 
-def accredited_in(process: Process) -> QuerySet[Application]:
+def accredited_in(process: Process, viewer: Any = None) -> QuerySet[Application]:
+    """The published list; organisations shown only by region come last, so that their place
+    in the alphabet does not hint at their names."""
+    order: tuple[str, ...] = ("organisation__name",)
+    if not sees_everything(viewer):
+        order = ("organisation__public_as_region", *order)
     return (
         Application.objects.accredited()
         .filter(process=process)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by(*order)
     )
 
 

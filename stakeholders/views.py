@@ -330,7 +330,7 @@ def thematic_areas(request: HttpRequest) -> HttpResponse:
 def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
     """The published list of accredited organisations, and how to apply."""
     process = process_for(request.user, slug)
-    accredited = selectors.accredited_in(process)
+    accredited = selectors.accredited_in(process, request.user)
     rows = [
         {
             "organisation": a.organisation,
@@ -362,7 +362,7 @@ def accredited_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
         fmt,
         filename=f"accredited-{process.slug}",
         header=ACCREDITED_HEADER,
-        rows=accredited_rows(selectors.accredited_in(process), request.user),
+        rows=accredited_rows(selectors.accredited_in(process, request.user), request.user),
         title="accredited",
     )
 

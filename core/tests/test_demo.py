@@ -32,11 +32,25 @@ def test_demo_loads_the_world_and_can_run_twice(capsys):
 
     assert Organisation.objects.count() == 40
     states = set(Application.objects.values_list("state", flat=True))
-    assert states == {"draft", "submitted", "returned", "under_review", "circulated", "objected",
-                      "accredited", "not_accredited", "withdrawn"}
+    assert states == {
+        "draft",
+        "submitted",
+        "returned",
+        "under_review",
+        "circulated",
+        "objected",
+        "accredited",
+        "not_accredited",
+        "withdrawn",
+    }
     assert Organisation.objects.filter(at_risk=True, public_as_region=True).exists()
     assert set(Organisation.objects.values_list("region", flat=True)) >= {
-        "african", "asia_pacific", "eastern_european", "grulac", "weog"}
+        "african",
+        "asia_pacific",
+        "eastern_european",
+        "grulac",
+        "weog",
+    }
     assert RoleGrant.objects.get(user__email="delegate.do@demo.consulta.org").member_state == "DO"
     assert User.objects.get(email="moderator@demo.consulta.org").check_password("pw-for-tests-2")
     assert find_first_broken()[1] is None

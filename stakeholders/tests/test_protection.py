@@ -136,7 +136,7 @@ def test_exports_carry_no_person_and_no_anonymised_name(
     text = content.decode("utf-8-sig")
     assert SECRET_NAME not in text and OPEN_NAME not in text
     assert "Hidden Voices Network" not in text
-    assert "An organisation based in Asia-Pacific Group" in text
+    assert "An organisation based in Asia and the Pacific" in text
     assert "Digital Rights Collective" in text
 
 
@@ -167,7 +167,7 @@ def test_the_secretariat_finds_protected_people(login, platform_secretariat, at_
 def test_anonymised_organisation_shows_only_its_region(client, anonymised_org):
     page = client.get(reverse("stakeholders:organisation_detail", args=[anonymised_org.pk])).text
     assert "Hidden Voices Network" not in page
-    assert "An organisation based in Asia-Pacific Group" in page
+    assert "An organisation based in Asia and the Pacific" in page
     body = client.get(f"/api/v1/organisations/{anonymised_org.pk}").json()
     assert body["anonymised"] is True and body["country"] == "" and "Hidden" not in json.dumps(body)
 
@@ -197,3 +197,10 @@ def test_gender_is_never_shown_publicly(client, at_risk_person_org):
     export = client.get(reverse("stakeholders:directory_export", args=["json"])).text
     for text in (page, api, export):
         assert "non_binary" not in text and "Non-binary" not in text
+
+
+@pytest.mark.django_db
+def test_an_anonymised_organisation_is_listed_last_not_at_its_initial(client, anonymised_org):
+    make_organisation(name="Zeta Rights", country="FR")
+    rows = client.get(reverse("stakeholders:directory")).context["rows"]
+    assert [r["anonymised"] for r in rows] == [False, True]
