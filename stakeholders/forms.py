@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.widgets import LongSelect
+
 from .choices import ApplicationState, EcosocStatus, MemberRole, OrganisationKind, Region
 from .models import AccreditationSettings, ThematicArea
 from .selectors import SORTS
@@ -18,7 +20,7 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=[])
+    country = forms.ChoiceField(label=_("Country"), choices=[], widget=LongSelect)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(
         label=_("Description"),
@@ -71,7 +73,7 @@ class DirectoryFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"), required=False, choices=_blank(_("All regions"), Region.choices)
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[], widget=LongSelect)
     ecosoc_status = forms.ChoiceField(
         label=_("ECOSOC status"), required=False, choices=_blank(_("Any"), EcosocStatus.choices)
     )

@@ -72,6 +72,7 @@ class Organisation(TimeStampedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="stakeholders_org_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "country", name="stakeholders_organisation_unique_name_country"

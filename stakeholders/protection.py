@@ -73,7 +73,8 @@ def person_is_hidden(person: Any, organisation: Organisation | None, viewer: Any
 
 def visible_memberships(organisation: Organisation, viewer: Any) -> list[Membership]:
     """The organisation's people whose names the viewer may see."""
-    members = list(organisation.memberships.select_related("user").order_by("user__display_name"))
+    # .all() so that a prefetch of memberships__user (list pages) is used, not a query per row.
+    members = sorted(organisation.memberships.all(), key=lambda m: m.user.display_name)
     return [m for m in members if not person_is_hidden(m.user, organisation, viewer)]
 
 

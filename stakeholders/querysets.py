@@ -18,37 +18,39 @@ class OrganisationQuerySet(models.QuerySet):
 
     def search(self, text: str, *, include_protected: bool) -> "OrganisationQuerySet":
         """Match names and acronyms, and the names of people the viewer may see."""
-        from accounts.models import User
+        from .models import Membership
 
         text = text.strip()
         if not text:
             return self
         own = Q(name__icontains=text) | Q(acronym__icontains=text)
-        people = User.objects.filter(
-            display_name__icontains=text, memberships__organisation=OuterRef("pk")
-        )
+        # One uncorrelated subquery for the people, rather than one per organisation.
+        people = Membership.objects.filter(user__display_name__icontains=text)
         if not include_protected:
             # Organisations shown only by region cannot be found by name, and protected people
             # cannot be found at all.
             own &= Q(public_as_region=False)
-            people = people.filter(at_risk=False)
-            return self.filter(own | (Q(at_risk=False) & Exists(people)))
-        return self.filter(own | Exists(people))
+            people = people.filter(user__at_risk=False, organisation__at_risk=False)
+        return self.filter(own | Q(pk__in=people.values("organisation_id")))
 
     def directory(
         self, filters: dict[str, Any], *, include_protected: bool
     ) -> "OrganisationQuerySet":
+        """Filters that never repeat a row (subqueries, not joins), so no DISTINCT is needed."""
         qs = self
         for field in ("kind", "region", "ecosoc_status", "country"):
             if filters.get(field):
                 qs = qs.filter(**{field: filters[field]})
         if filters.get("area"):
-            qs = qs.filter(thematic_areas__slug=filters["area"])
+            tagged = self.model.thematic_areas.through.objects.filter(
+                thematicarea__slug=filters["area"]
+            )
+            qs = qs.filter(pk__in=tagged.values("organisation_id"))
         if filters.get("accredited_to"):
             qs = qs.accredited_to(filters["accredited_to"])
         if filters.get("q"):
             qs = qs.search(filters["q"], include_protected=include_protected)
-        return qs.distinct()
+        return qs
 
 
 class ApplicationQuerySet(models.QuerySet):

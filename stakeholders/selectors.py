@@ -51,6 +51,7 @@ def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> Query
         Organisation.objects.directory(filters, include_protected=include_protected)
         .prefetch_related(
             "thematic_areas",
+            Prefetch("memberships", queryset=Membership.objects.select_related("user")),
             Prefetch("applications", queryset=accredited, to_attr="accreditations"),
         )
         .order_by(*order)

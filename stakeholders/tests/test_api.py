@@ -26,6 +26,23 @@ def organisation(admin):
 
 
 @pytest.mark.django_db
+def test_list_queries_do_not_grow_with_the_page(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(12):
+        organisation = make_organisation(name=f"Org {i:02d}", country="KE")
+        organisation.memberships.create(user=make_user(f"p{i}@example.org"))
+    counts = []
+    for size in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/organisations", {"page_size": size}).json()
+        assert len(body["items"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
 def test_list_is_paginated_filtered_and_pinned(client, django_assert_max_num_queries):
     for i in range(12):
         make_organisation(name=f"Org {i:02d}", country="KE" if i % 2 else "FR")
