@@ -18,6 +18,15 @@ def world():
         description="The **committee** that negotiated the convention.",
     )
     make_process(slug="cosp-cybercrime", name="Conference of the States Parties", predecessor=first)
+    from tests.builders import make_application, make_organisation
+
+    organisation = make_organisation(
+        name="Open Net Watch", country="KE", description="We *watch* the net."
+    )
+    make_application(first, organisation, state="circulated")
+    make_organisation(
+        name="Hidden Voices Network", country="SY", at_risk=True, public_as_region=True
+    )
     return make_user("secretariat@example.org", role="secretariat")
 
 
@@ -55,16 +64,26 @@ PUBLIC_PAGES = [
     "/",
     "/accounts/signup/",
     "/accounts/login/",
+    "/accounts/password/reset/",
     "/processes/",
     "/processes/cosp-cybercrime/",
     "/api/v1/docs",
+    "/organisations/",
+    "/organisations/?region=african&q=net",
+    "/processes/ahc-cybercrime/accreditation/",
 ]
 STAFF_PAGES = [
     "/accounts/profile/",
+    "/accounts/email/",
+    "/accounts/password/change/",
     "/audit/",
     "/processes/new/",
     "/processes/ahc-cybercrime/edit/",
     "/processes/ahc-cybercrime/roles/",
+    "/processes/ahc-cybercrime/applications/",
+    "/processes/ahc-cybercrime/accreditation/settings/",
+    "/thematic-areas/",
+    "/organisations/new/",
 ]
 
 
