@@ -49,7 +49,7 @@ bench: $(TEST_STAMP)
 
 messages: $(TEST_STAMP)
 	cd $(CURDIR) && $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \
-		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore '*/tests/*' --ignore 'bench/*'
 	$(BIN)/consulta compilemessages --ignore '.venv/*'
 
 clean:

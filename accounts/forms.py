@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .choices import PROCESS_ROLES, Role
+from .choices import PROCESS_ROLES, Gender, Role
 
 
 class ProfileForm(forms.Form):
@@ -10,6 +10,16 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=[("", _("Same as the interface"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("Prefer not to say"))] + list(Gender.choices),
+        required=False,
+        help_text=_("Optional. Used only for balance figures; never shown publicly."),
+    )
+    at_risk = forms.BooleanField(
+        label=_("I am at risk of reprisals: show my name to no one outside the secretariat"),
         required=False,
     )
 

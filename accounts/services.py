@@ -26,20 +26,24 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def update_profile(user: User, *, actor: Any, display_name: str, language: str) -> User:
-    """Change the user's own name and preferred language."""
+PROFILE_FIELDS = ("display_name", "language", "gender", "at_risk")
+
+
+def update_profile(user: User, *, actor: Any, **values: Any) -> User:
+    """Change one's own name, language, self-declared gender and protection."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
     with transaction.atomic():
-        changed = {
-            field: [getattr(user, field), value]
-            for field, value in (("display_name", display_name), ("language", language))
-            if getattr(user, field) != value
-        }
-        user.display_name, user.language = display_name, language
+        changed = sorted(f for f, v in values.items() if getattr(user, f) != v)
+        for field, value in values.items():
+            setattr(user, field, value)
         user.full_clean(exclude=["password"])
-        user.save(update_fields=["display_name", "language"])
+        user.save(update_fields=list(values))
         if changed:
+            # Field names only: gender and protection are not copied into the log.
             audit.record(
-                "accounts.profile.updated", actor=actor, obj=user, data={"changes": changed}
+                "accounts.profile.updated", actor=actor, obj=user, data={"fields": changed}
             )
     return user
 

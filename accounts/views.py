@@ -29,7 +29,7 @@ def _profile_page(
     user = request.user
     context = {
         "profile_form": profile_form
-        or ProfileForm(initial={"display_name": user.display_name, "language": user.language}),
+        or ProfileForm(initial={f: getattr(user, f) for f in services.PROFILE_FIELDS}),
         "token_form": token_form or TokenForm(),
         "tokens": selectors.tokens_of(user),
         "grants": selectors.grants_of(user),

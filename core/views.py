@@ -17,6 +17,7 @@ from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
 from .language import remember_language
 from .models import Process
+from .navigation import process_links
 from .pagecache import cache_public_page
 from .permissions import has_perm, permission_required
 
@@ -54,6 +55,7 @@ def process_detail(request: HttpRequest, process: Process, slug: str) -> HttpRes
     context = {
         "process": process,
         "can_change": has_perm(request.user, perms.CHANGE_PROCESS, process),
+        "links": process_links(process),
         **selectors.process_with_relations(process, request.user),
     }
     return render(request, "core/process_detail.html", context)

@@ -10,6 +10,7 @@ class StakeholdersConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from core.demo import register_loader
+        from core.navigation import add_process_link
         from core.pagecache import watch
 
         from . import (
@@ -33,3 +34,4 @@ class StakeholdersConfig(AppConfig):
             return load(**kwargs)  # type: ignore[arg-type]
 
         register_loader("stakeholders", load_demo, order=20)
+        add_process_link(_("Accreditation"), "stakeholders:accreditation", order=10)

@@ -236,3 +236,18 @@ def test_staff_cannot_revoke_a_grant_of_another_process(
     )
     assert response.status_code == 404
     assert RoleGrant.objects.filter(pk=grant.pk).exists()
+
+
+@pytest.mark.django_db
+def test_people_declare_gender_and_protect_themselves(login, stakeholder):
+    from core.models import AuditEntry
+
+    response = login(stakeholder).post(
+        reverse("accounts:profile"),
+        {"display_name": "Ana", "language": "", "gender": "woman", "at_risk": "on"},
+    )
+    assert response.status_code == 302
+    stakeholder.refresh_from_db()
+    assert (stakeholder.gender, stakeholder.at_risk) == ("woman", True)
+    entry = AuditEntry.objects.filter(action="accounts.profile.updated").latest("seq")
+    assert "woman" not in str(entry.data)

@@ -333,3 +333,18 @@ def test_an_oversized_file_is_refused_with_the_limit(process):
     with pytest.raises(InvalidDocument, match="10 MB"):
         services.add_document(application, actor=None, upload=big)
     assert not application.documents.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_task_close_periods_idempotently(process, capsys, monkeypatch):
+    from django.core.management import call_command
+
+    from stakeholders.tasks import close_objection_periods as task
+
+    application = make_application(process, make_organisation(), state="circulated")
+    later = timezone.now() + timedelta(days=15)
+    monkeypatch.setattr("stakeholders.services.accreditation.timezone.now", lambda: later)
+    call_command("close_objection_periods")
+    assert "1 application(s) accredited" in capsys.readouterr().out
+    assert task.delay().get() == []
+    assert Application.objects.get(pk=application.pk).state == "accredited"

@@ -385,3 +385,9 @@ def test_settings_and_carry_over_are_the_process_secretariats(
     assert response.status_code == 302
     carry = client.post(reverse("stakeholders:carry_over", args=[process.slug]), follow=True)
     assert "no predecessor" in carry.text
+
+
+@pytest.mark.django_db
+def test_every_process_page_links_to_its_accreditation(client, process):
+    page = client.get(reverse("core:process_detail", args=[process.slug]))
+    assert reverse("stakeholders:accreditation", args=[process.slug]) in page.text
