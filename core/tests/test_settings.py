@@ -81,5 +81,5 @@ def test_a_sqlite_file_database_opens_in_wal_mode_with_immediate_transactions(tm
 
 
 def test_tasks_run_inline_without_a_broker():
-    assert settings.CELERY_BROKER_URL == ""
+    assert settings.CELERY_BROKER_URL == "memory://localhost/"
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
