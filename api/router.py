@@ -25,10 +25,8 @@ install_error_handlers(api)
 
 from accounts.api import router as accounts_router  # noqa: E402
 from core.api import router as core_router  # noqa: E402
-from stakeholders.api import install as install_stakeholders  # noqa: E402
 from stakeholders.api import router as stakeholders_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", stakeholders_router)
-install_stakeholders(api)

@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.selectors import member_state_of
 from api.auth import required_auth
-from api.errors import ErrorOut, error_body
+from api.errors import ApiError, ErrorOut
 from api.pagination import PagePagination
 from api.permissions import requires
 from core.permissions import check_perm
@@ -34,16 +33,13 @@ from .workflow import run_action
 router = Router(tags=["organisations and accreditation"])
 
 
-class Conflict(Exception):
-    """Raised inside an endpoint to answer 409 with the common error shape."""
-
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
-        self.detail, self.errors = detail, errors or []
+def _conflict(detail: str, errors: list[dict[str, str]]) -> ApiError:
+    return ApiError(409, detail, errors)
 
 
 def _raise_for(exc: StakeholdersError, field: str = "") -> None:
     if isinstance(exc, DuplicateOrganisation):
-        raise Conflict(
+        raise _conflict(
             str(exc),
             [
                 {
@@ -55,13 +51,13 @@ def _raise_for(exc: StakeholdersError, field: str = "") -> None:
             ],
         )
     if isinstance(exc, ActionNotAllowed):
-        raise Conflict(str(exc), [{"field": "action", "message": ", ".join(exc.allowed)}])
+        raise _conflict(str(exc), [{"field": "action", "message": ", ".join(exc.allowed)}])
     if isinstance(exc, ObjectionPeriodClosed):
-        raise Conflict(
+        raise _conflict(
             str(exc),
             [{"field": "deadline", "message": exc.deadline.isoformat() if exc.deadline else ""}],
         )
-    raise HttpError(422, str(exc))
+    raise ApiError(422, str(exc))
 
 
 # Schemas -----------------------------------------------------------------------------------------
@@ -297,13 +293,17 @@ def _areas(slugs: list[str]) -> Any:
     areas = list(selectors.thematic_areas(active_only=False).filter(slug__in=slugs))
     unknown = set(slugs) - {a.slug for a in areas}
     if unknown:
-        raise HttpError(422, f"Unknown thematic areas: {', '.join(sorted(unknown))}")
+        raise ApiError(
+            422,
+            "The request is not valid.",
+            [{"field": "thematic_areas", "message": f"Unknown: {', '.join(sorted(unknown))}"}],
+        )
     return areas
 
 
-def _validation(exc: ValidationError) -> HttpError:
-    messages = [f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()]
-    return HttpError(422, "; ".join(messages))
+def _validation(exc: ValidationError) -> ApiError:
+    errors = [{"field": f, "message": " ".join(m)} for f, m in exc.message_dict.items()]
+    return ApiError(422, "The request is not valid.", errors)
 
 
 # Organisations -----------------------------------------------------------------------------------
@@ -524,11 +524,3 @@ def application_action(
 def accredited(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     """The published list of organisations accredited to a process."""
     return selectors.accredited_in(process_for(request.user, slug), request.user)
-
-
-def install(api: Any) -> None:
-    """Answer Conflict with 409 in the API's error shape."""
-
-    @api.exception_handler(Conflict)
-    def conflict(request: HttpRequest, exc: Conflict) -> Any:
-        return api.create_response(request, error_body(exc.detail, exc.errors), status=409)

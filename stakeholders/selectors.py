@@ -67,7 +67,8 @@ def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.select_related("user").order_by("role", "user__display_name")
 
 
-def organisations_administered_by(user: Any) -> QuerySet[Organisation]:
+def organisations_of(user: Any) -> QuerySet[Organisation]:
+    """The organisations the user belongs to (as administrator or representative)."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")

@@ -342,8 +342,11 @@ def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "process": process,
         "rows": rows,
-        "objections": selectors.public_objections(process),
-        "my_organisations": selectors.organisations_administered_by(request.user),
+        "objections": [
+            {"objection": o, "name": display_name(o.application.organisation, request.user)}
+            for o in selectors.public_objections(process)
+        ],
+        "my_organisations": selectors.organisations_of(request.user),
         "can_manage": has_perm(request.user, perms.MANAGE_ACCREDITATION, process),
         "can_review": bool(selectors.applications_in(process, request.user).exists())
         if request.user.is_authenticated
@@ -404,7 +407,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     process = process_for(request.user, slug)
     mine = [
         o
-        for o in selectors.organisations_administered_by(request.user)
+        for o in selectors.organisations_of(request.user)
         if has_perm(request.user, perms.APPLY, o)
     ]
     form = NewApplicationForm(request.POST or None, organisations=mine)
@@ -456,7 +459,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if request.POST.get("organisation"):
             organisation = get_object_or_404(
-                selectors.organisations_administered_by(request.user),
+                selectors.organisations_of(request.user),
                 pk=request.POST["organisation"],
             )
             check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)

@@ -204,3 +204,17 @@ def test_an_anonymised_organisation_is_listed_last_not_at_its_initial(client, an
     make_organisation(name="Zeta Rights", country="FR")
     rows = client.get(reverse("stakeholders:directory")).context["rows"]
     assert [r["anonymised"] for r in rows] == [False, True]
+
+
+@pytest.mark.django_db
+def test_public_objections_do_not_name_an_anonymised_organisation(
+    client, process, anonymised_org, delegate
+):
+    services.update_accreditation_settings(process, actor=None, objection_transparency="public")
+    application = make_application(process, anonymised_org, state="circulated")
+    services.record_objection(
+        application, actor=delegate, member_state="US", basis="b", disclose=True
+    )
+    page = client.get(reverse("stakeholders:accreditation", args=[process.slug])).text
+    assert "Hidden Voices Network" not in page
+    assert "An organisation based in Asia and the Pacific" in page
