@@ -35,7 +35,9 @@ class OrganisationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     ecosoc_status = forms.ChoiceField(
-        label=_("ECOSOC consultative status"), choices=EcosocStatus.choices
+        label=_("ECOSOC consultative status"),
+        choices=EcosocStatus.choices,
+        initial=EcosocStatus.NONE,
     )
     ecosoc_verified_at = forms.DateField(
         label=_("ECOSOC status verified on"),
