@@ -1,4 +1,5 @@
-"""Answers under /api/ that Django or ninja make outside the API's handlers get its error shape."""
+"""The API's edges: input no endpoint can store is refused, and answers that Django or ninja
+make outside the API's handlers get its error shape."""
 
 from collections.abc import Callable
 
@@ -8,13 +9,25 @@ from django.utils.translation import gettext as _
 from .errors import error_body
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True
+    if request.content_type == "application/json":
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    return False
+
+
 class ApiErrorShapeMiddleware:
-    """A 405 for a method an endpoint does not take is otherwise plain text."""
+    """Refuses NUL characters; shapes the 405 for a method an endpoint does not take."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and _has_nul(request):
+            # PostgreSQL cannot store NUL in text; no caller means to send one.
+            return JsonResponse(error_body(_("The request contains a NUL character.")), status=422)
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")

@@ -27,7 +27,7 @@ from .exceptions import (
     StakeholdersError,
 )
 from .models import Application, Organisation
-from .protection import display_name, is_anonymised, visible_memberships
+from .protection import ANONYMISED_DUPLICATE, display_name, is_anonymised, visible_memberships
 from .workflow import run_action
 
 router = Router(tags=["organisations and accreditation"])
@@ -37,19 +37,13 @@ def _conflict(detail: str, errors: list[dict[str, str]]) -> ApiError:
     return ApiError(409, detail, errors)
 
 
-def _raise_for(exc: StakeholdersError, field: str = "") -> None:
+def _raise_for(exc: StakeholdersError, viewer: Any = None) -> None:
     if isinstance(exc, DuplicateOrganisation):
-        raise _conflict(
-            str(exc),
-            [
-                {
-                    "field": "name",
-                    "message": f"/api/v1/organisations/{exc.existing.pk}"
-                    if exc.existing
-                    else str(exc),
-                }
-            ],
-        )
+        if exc.existing is None or is_anonymised(exc.existing, viewer):
+            # Linking it would unmask an organisation that appears only by region.
+            raise _conflict(str(ANONYMISED_DUPLICATE), [{"field": "name", "message": ""}])
+        link = f"/api/v1/organisations/{exc.existing.pk}"
+        raise _conflict(str(exc), [{"field": "name", "message": link}])
     if isinstance(exc, ActionNotAllowed):
         raise _conflict(str(exc), [{"field": "action", "message": ", ".join(exc.allowed)}])
     if isinstance(exc, ObjectionPeriodClosed):
@@ -228,6 +222,10 @@ class AccreditedOut(Schema):
         return str(obj.organisation.region)
 
     @staticmethod
+    def resolve_track(obj: Any, context: Any) -> str:
+        return "" if is_anonymised(obj.organisation, context["request"].user) else str(obj.track)
+
+    @staticmethod
     def resolve_accredited_on(obj: Any) -> date | None:
         return obj.decided_at.date() if obj.decided_at else None
 
@@ -239,15 +237,16 @@ def organisation_payload(o: Organisation, viewer: Any) -> dict[str, Any]:
     hidden = is_anonymised(o, viewer)
     accredited = getattr(o, "accreditations", None)
     if accredited is None:
-        accredited = o.applications.accredited().select_related("process")
+        accredited = selectors.accreditations_of(o, viewer)
     return {
         "id": o.pk,
         "name": display_name(o, viewer),
         "anonymised": hidden,
         "acronym": "" if hidden else o.acronym,
         "kind": o.kind,
-        "ecosoc_status": o.ecosoc_status,
-        "ecosoc_verified_at": o.ecosoc_verified_at,
+        # Status and verification date would point at the one organisation with them.
+        "ecosoc_status": "" if hidden else o.ecosoc_status,
+        "ecosoc_verified_at": None if hidden else o.ecosoc_verified_at,
         "country": "" if hidden else str(o.country),
         "region": o.region,
         "website": "" if hidden else o.website,
@@ -265,17 +264,17 @@ def application_payload(a: Application, viewer: Any) -> dict[str, Any]:
         "id": a.pk,
         "process": a.process.slug,
         "organisation_id": a.organisation_id,
-        "organisation": display_name(a.organisation, viewer),
+        # Only those who may read the dossier get here: the applicant, the process's
+        # secretariat and the Member States, to whom applicants are named.
+        "organisation": a.organisation.name,
         "track": a.track,
-        "state": a.state
-        if selectors.state_label(a, viewer) == a.get_state_display()
-        else "circulated",
+        "state": selectors.visible_state(a, viewer),
         "statement": a.statement,
         "submitted_at": a.submitted_at,
         "deadline": a.deadline,
         "decided_at": a.decided_at,
         "decision_reason": a.decision_reason,
-        "allowed_actions": services.allowed_actions(a),
+        "allowed_actions": selectors.visible_allowed_actions(a, viewer),
         "documents": [d.original_name for d in a.documents.all()],
         "objections": [
             {
@@ -335,7 +334,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
             actor=request.user, thematic_areas=areas, **data
         )
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     except ValidationError as exc:
         raise _validation(exc) from None
     return Status(201, organisation_payload(organisation, request.user))
@@ -368,7 +367,12 @@ def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch
     """Change some fields; ECOSOC verification is the secretariat's."""
     organisation = selectors.organisation_for(request.user, pk)
     check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)
-    changes = payload.dict(exclude_unset=True)
+    # An explicit null means "no change", except for the verification date, which may be cleared.
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k == "ecosoc_verified_at"
+    }
     if "ecosoc_verified_at" in changes:
         check_perm(request.user, perms.VERIFY_ECOSOC)
     areas = (
@@ -382,7 +386,7 @@ def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch
             organisation, actor=request.user, thematic_areas=areas, **changes
         )
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     except ValidationError as exc:
         raise _validation(exc) from None
     return organisation_payload(organisation, request.user)
@@ -410,7 +414,7 @@ def create_application(
             process, actor=request.user, organisation=organisation, statement=payload.statement
         )
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     return Status(201, application_payload(application, request.user))
 
 
@@ -451,7 +455,7 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dic
             disclose=payload.disclose,
         )
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     return Status(
         201,
         {
@@ -476,7 +480,7 @@ def withdraw_objection(request: HttpRequest, pk: int) -> dict[str, Any]:
     try:
         objection = services.withdraw_objection(objection, actor=request.user)
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     return {
         "id": objection.pk,
         "member_state": objection.member_state,
@@ -512,7 +516,7 @@ def application_action(
             application, action, actor=request.user, data=payload.dict() if payload else {}
         )
     except StakeholdersError as exc:
-        _raise_for(exc)
+        _raise_for(exc, request.user)
     application.refresh_from_db()
     return application_payload(application, request.user)
 

@@ -43,7 +43,7 @@ def directory_rows(organisations: Iterable[Organisation], viewer: Any) -> Iterat
             display_name(o, viewer),
             "" if hidden else o.acronym,
             o.kind,
-            o.ecosoc_status,
+            "" if hidden else o.ecosoc_status,
             "" if hidden else str(o.country),
             o.region,
             "" if hidden else o.website,
@@ -62,7 +62,7 @@ def accredited_rows(applications: Iterable[Application], viewer: Any) -> Iterato
             o.kind,
             "" if hidden else str(o.country),
             o.region,
-            o.ecosoc_status,
-            a.track,
+            "" if hidden else o.ecosoc_status,
+            "" if hidden else a.track,
             a.decided_at.date().isoformat() if a.decided_at else "",
         ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -167,7 +168,9 @@ class AccreditationSettings(models.Model):
         default=ObjectionTransparency.APPLICANT,
     )
     objection_days = models.PositiveSmallIntegerField(
-        _("default non-objection period (days)"), default=14
+        _("default non-objection period (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     carry_over_needs_objection_round = models.BooleanField(
         _("carried-over organisations go through a new objection round"), default=False

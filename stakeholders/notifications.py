@@ -35,13 +35,14 @@ _MESSAGES = {  # lazily translated: the texts are read when an e-mail is written
 
 
 def _recipients(application: Any) -> list[str]:
-    admins = application.organisation.memberships.filter(role=MemberRole.ADMIN).select_related(
-        "user"
-    )
-    emails = [m.user.email for m in admins]
-    if application.created_by_id:
-        emails.append(application.created_by.email)
-    return emails
+    """The organisation's administrators, and whoever started the application if they are still
+    one of its people (someone removed from it hears no more)."""
+    members = application.organisation.memberships.select_related("user")
+    return [
+        m.user.email
+        for m in members
+        if m.role == MemberRole.ADMIN or m.user_id == application.created_by_id
+    ]
 
 
 def _transparency(application: Any) -> str:
@@ -51,7 +52,8 @@ def _transparency(application: Any) -> str:
 
 def notify_applicant(application: Any, action: str) -> None:
     """Queue the e-mail for this step; an objection is told only where the process allows it."""
-    if action == "objected" and _transparency(application) == ObjectionTransparency.SECRETARIAT:
+    objection_news = action in ("objected", "objections_withdrawn")
+    if objection_news and _transparency(application) == ObjectionTransparency.SECRETARIAT:
         return
     text = _MESSAGES.get(action)
     if text is None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from accounts.choices import Role
 from accounts.selectors import has_role, is_platform_secretariat, is_process_staff, member_state_of
-from core.permissions import register
+from core.permissions import VIEW_PROCESS, has_perm, register
 
 from .choices import ApplicationState as S
 from .protection import administers
@@ -47,11 +47,13 @@ def _view_application(user: Any, application: Any) -> bool:
         return False
     if _review(user, application) or _member_of(user, application.organisation):
         return True
-    # Member State delegates read the dossiers of circulated applications, and what followed.
+    # Member State delegates read the dossiers of circulated applications, and what followed,
+    # in the processes they may see.
     return (
         _is_delegate(user)
         and application.state in (S.CIRCULATED, S.OBJECTED, S.ACCREDITED, S.NOT_ACCREDITED)
         and application.deadline is not None
+        and has_perm(user, VIEW_PROCESS, application.process)
     )
 
 

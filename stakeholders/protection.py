@@ -1,8 +1,10 @@
 """Protection for people at risk: the one place that decides whose names a viewer may see.
 
 A person marked at risk, and every person of an organisation marked at risk, is named only to
-the secretariat and to the administrators of their own organisation. An organisation that
-chose to appear only by region is named only to them as well; to everyone else it is
+the platform's secretariat, to the secretariat of a process the organisation applied to, and
+to the organisation's own administrators. An organisation that chose to appear publicly only by
+region is named only to them, and, in the dossiers of its applications, to the Member States
+that read them (the non-objection procedure names applicants to States); to everyone else it is
 "an organisation based in <region>".
 """
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import is_platform_secretariat, staff_process_ids
 
 from .choices import MemberRole, Region
-from .models import Membership, Organisation
+from .models import Application, Membership, Organisation
 
 # The words that follow "An organisation based in".
 REGION_PLACES: dict[str, Any] = {
@@ -26,10 +28,26 @@ REGION_PLACES: dict[str, Any] = {
 }
 
 
-def is_secretariat(viewer: Any) -> bool:
-    """Secretariat staff, of any process: the people the protection does not hide names from."""
+ANONYMISED_DUPLICATE = gettext_lazy(
+    "An organisation with this name is already registered in this country. "
+    "Contact the secretariat if you represent it."
+)
+
+
+def _runs_a_process_of(viewer: Any, organisation: Organisation) -> bool:
+    """Secretariat of a process the organisation applied to (every process: platform-wide)."""
     ids = staff_process_ids(viewer)
-    return ids is None or bool(ids)
+    if ids is None:
+        return True
+    if not ids:
+        return False
+    cache = getattr(viewer, "_consulta_applicant_orgs", None)
+    if cache is None:
+        cache = set(
+            Application.objects.filter(process_id__in=ids).values_list("organisation_id", flat=True)
+        )
+        viewer._consulta_applicant_orgs = cache
+    return organisation.pk in cache
 
 
 def administers(viewer: Any, organisation: Organisation) -> bool:
@@ -47,10 +65,13 @@ def administers(viewer: Any, organisation: Organisation) -> bool:
 
 
 def sees_everything(viewer: Any, organisation: Organisation | None = None) -> bool:
-    """True for the secretariat, and for an organisation's own administrators about it."""
-    if is_platform_secretariat(viewer) or is_secretariat(viewer):
+    """True for the platform's secretariat; about one organisation, also for the secretariat of
+    a process it applied to and for its own administrators."""
+    if is_platform_secretariat(viewer):
         return True
-    return organisation is not None and administers(viewer, organisation)
+    if organisation is None:
+        return False
+    return administers(viewer, organisation) or _runs_a_process_of(viewer, organisation)
 
 
 def display_name(organisation: Organisation, viewer: Any) -> str:

@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from accounts.selectors import is_process_staff, member_state_of
+from accounts.selectors import is_platform_secretariat, is_process_staff, member_state_of
 from core.models import Process
+from core.permissions import has_perm
+from core.selectors import processes_visible_to
 
 from .choices import ApplicationState as S
 from .choices import ObjectionTransparency
@@ -38,17 +40,22 @@ def thematic_areas(*, active_only: bool = True) -> QuerySet[ThematicArea]:
 def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> QuerySet[Organisation]:
     """The directory as the viewer may see and search it."""
     include_protected = sees_everything(viewer)
+    # Accreditations in processes the viewer may see (not in drafts it does not run).
     accredited = (
         Application.objects.accredited()
+        .filter(process__in=processes_visible_to(viewer))
         .select_related("process")
         .only("organisation_id", "process__slug", "process__name")
     )
-    order = SORTS.get(sort, SORTS["name"])
-    if not include_protected and sort in ("name", "-name"):
-        # Organisations shown only by region come last: their place would hint at their names.
-        order = ("public_as_region", *order)
+    order: list[Any] = list(SORTS.get(sort, SORTS["name"]))
+    if not include_protected:
+        # Organisations shown only by region come last, in an order that says nothing about
+        # their hidden name, country or age.
+        order = ["public_as_region", *[_masked(field) for field in order], "pk"]
     return (
-        Organisation.objects.directory(filters, include_protected=include_protected)
+        Organisation.objects.directory(
+            filters, include_protected=include_protected, processes=processes_visible_to(viewer)
+        )
         .prefetch_related(
             "thematic_areas",
             Prefetch("memberships", queryset=Membership.objects.select_related("user")),
@@ -56,6 +63,13 @@ def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> Query
         )
         .order_by(*order)
     )
+
+
+def _masked(field: str) -> Any:
+    """Sort by the field, but not for organisations shown only by region."""
+    name = field.lstrip("-")
+    value = Case(When(public_as_region=False, then=F(name)), default=Value(None))
+    return value.desc(nulls_last=True) if field.startswith("-") else value.asc(nulls_last=True)
 
 
 def organisation_for(viewer: Any, pk: int) -> Organisation:
@@ -114,6 +128,26 @@ def applications_in(process: Process, viewer: Any, *, state: str = "") -> QueryS
 
 def applications_of(organisation: Organisation) -> QuerySet[Application]:
     return organisation.applications.select_related("process").order_by("-created_at")
+
+
+def accreditations_of(organisation: Organisation, viewer: Any) -> QuerySet[Application]:
+    """Its accreditations in the processes the viewer may see."""
+    return applications_of(organisation).filter(
+        state=S.ACCREDITED, process__in=processes_visible_to(viewer)
+    )
+
+
+def applications_of_visible_to(organisation: Organisation, viewer: Any) -> QuerySet[Application]:
+    """All of them for its own people and the platform secretariat; for a process's secretariat,
+    those in the processes it runs; none for anyone else."""
+    from core.selectors import processes_run_by
+
+    from .permissions import APPLY
+
+    applications = applications_of(organisation)
+    if is_platform_secretariat(viewer) or has_perm(viewer, APPLY, organisation):
+        return applications
+    return applications.filter(process__in=processes_run_by(viewer))
 
 
 def application_for(viewer: Any, pk: int) -> Application:
@@ -175,9 +209,9 @@ def public_objections(process: Process) -> QuerySet[Objection]:
     )
 
 
-def state_label(application: Application, viewer: Any) -> str:
-    """The state as the viewer may know it: where objections stay with the secretariat, an
-    applicant sees "circulated" rather than "objected"."""
+def visible_state(application: Application, viewer: Any) -> str:
+    """The state as the viewer may know it: where objections stay with the secretariat, the
+    applicant (and anyone but the secretariat and the States) sees "circulated", not "objected"."""
     if (
         application.state == S.OBJECTED
         and not is_process_staff(viewer, application.process)
@@ -185,5 +219,16 @@ def state_label(application: Application, viewer: Any) -> str:
         and settings_of(application.process).objection_transparency
         == ObjectionTransparency.SECRETARIAT
     ):
-        return str(S.CIRCULATED.label)
-    return application.get_state_display()
+        return str(S.CIRCULATED)
+    return str(application.state)
+
+
+def state_label(application: Application, viewer: Any) -> str:
+    return str(S(visible_state(application, viewer)).label)
+
+
+def visible_allowed_actions(application: Application, viewer: Any) -> list[str]:
+    """The steps open now, as they would be in the state the viewer may know."""
+    from .services import actions_allowed_in
+
+    return actions_allowed_in(visible_state(application, viewer), str(application.track))

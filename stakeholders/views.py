@@ -36,8 +36,21 @@ from .forms import (
     ThematicAreaForm,
 )
 from .models import Application, Organisation
-from .protection import display_name, is_anonymised, sees_everything, visible_memberships
+from .protection import (
+    ANONYMISED_DUPLICATE,
+    display_name,
+    is_anonymised,
+    sees_everything,
+    visible_memberships,
+)
 from .workflow import run_action
+
+
+def _id(value: str) -> int:
+    """An id sent in a form; anything else is a page that does not exist."""
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 def _organisation(request: HttpRequest, pk: int, **kwargs: Any) -> Organisation:
@@ -123,10 +136,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": [] if anonymised else visible_memberships(organisation, request.user),
         "accreditations": []
         if anonymised
-        else selectors.applications_of(organisation).filter(state="accredited"),
-        "applications": selectors.applications_of(organisation)
-        if has_perm(request.user, perms.APPLY, organisation) or sees_everything(request.user)
-        else [],
+        else selectors.accreditations_of(organisation, request.user),
+        "applications": selectors.applications_of_visible_to(organisation, request.user),
         "can_manage": has_perm(request.user, perms.MANAGE_ORGANISATION, organisation),
         "sees_everything": sees_everything(request.user, organisation),
     }
@@ -153,8 +164,12 @@ def _save_organisation(
             organisation, actor=request.user, thematic_areas=areas, **data
         )
     except DuplicateOrganisation as exc:
-        form.add_error("name", str(exc))
-        form.existing = exc.existing  # type: ignore[attr-defined]
+        if exc.existing is not None and is_anonymised(exc.existing, request.user):
+            # Naming or linking it would unmask an organisation that appears only by region.
+            form.add_error("name", ANONYMISED_DUPLICATE)
+        else:
+            form.add_error("name", str(exc))
+            form.existing = exc.existing  # type: ignore[attr-defined]
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -211,7 +226,10 @@ def _people_page(
 ) -> HttpResponse:
     context = {
         "organisation": organisation,
-        "memberships": selectors.memberships_of(organisation),
+        "rows": [
+            {"m": m, "can_lift": services.organisations.may_lift_protection(request.user, m.user)}
+            for m in selectors.memberships_of(organisation)
+        ],
         "invitations": organisation.invitations.filter(accepted_at__isnull=True),
         "form": form,
     }
@@ -265,10 +283,13 @@ def protect_person(
 ) -> HttpResponse:
     """Mark or unmark one of the organisation's people as at risk."""
     membership = get_object_or_404(selectors.memberships_of(organisation), pk=membership_id)
-    services.set_person_at_risk(
-        membership.user, actor=request.user, at_risk=request.POST.get("at_risk") == "1"
-    )
-    messages.success(request, _("Protection updated."))
+    try:
+        services.set_person_at_risk(
+            membership.user, actor=request.user, at_risk=request.POST.get("at_risk") == "1"
+        )
+        messages.success(request, _("Protection updated."))
+    except StakeholdersError as exc:
+        messages.error(request, str(exc))
     return redirect("stakeholders:people", pk=organisation.pk)
 
 
@@ -300,9 +321,9 @@ def thematic_areas(request: HttpRequest) -> HttpResponse:
     form = ThematicAreaForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        area_id = request.POST.get("area")
+        area_id = request.POST.get("area", "")
         if area_id:
-            area = get_object_or_404(selectors.thematic_areas(active_only=False), pk=area_id)
+            area = get_object_or_404(selectors.thematic_areas(active_only=False), pk=_id(area_id))
             services.update_thematic_area(
                 area,
                 actor=request.user,
@@ -335,6 +356,7 @@ def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": a.organisation,
             "name": display_name(a.organisation, request.user),
+            "anonymised": is_anonymised(a.organisation, request.user),
             "application": a,
         }
         for a in accredited
@@ -384,7 +406,8 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         {
             "application": a,
-            "name": display_name(a.organisation, request.user),
+            # Staff and Member States: the procedure names applicants to them.
+            "name": a.organisation.name,
             "state": selectors.state_label(a, request.user),
         }
         for a in page.object_list
@@ -459,8 +482,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if request.POST.get("organisation"):
             organisation = get_object_or_404(
-                selectors.organisations_of(request.user),
-                pk=request.POST["organisation"],
+                selectors.organisations_of(request.user), pk=_id(request.POST["organisation"])
             )
             check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)
             services.opt_in_carry_over(process, actor=request.user, organisation=organisation)
@@ -489,13 +511,14 @@ def _application_page(
     forms: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = request.user
-    allowed = services.allowed_actions(application)
+    allowed = selectors.visible_allowed_actions(application, user)
     is_applicant = has_perm(user, perms.APPLY, application.organisation)
     is_reviewer = has_perm(user, perms.REVIEW_APPLICATION, application)
     forms = forms or {}
     context = {
         "application": application,
-        "name": display_name(application.organisation, user),
+        # A dossier names the applicant to those who may read it (see protection.py).
+        "name": application.organisation.name,
         "state": selectors.state_label(application, user),
         "documents": application.documents.all(),
         "objections": selectors.objections_visible_to(application, user),

@@ -9,7 +9,8 @@ from django.http import Http404
 from core.permissions import check_perm
 
 from . import permissions as perms
-from . import services
+from . import selectors, services
+from .exceptions import ActionNotAllowed
 from .models import Application
 
 
@@ -42,4 +43,12 @@ def run_action(
             reason=data.get("reason", ""),
         ),
     }
-    return handlers[action]()
+    try:
+        return handlers[action]()
+    except ActionNotAllowed:
+        # Say it in the terms the actor may know (an applicant may not learn of an objection).
+        raise ActionNotAllowed(
+            action,
+            selectors.state_label(application, actor),
+            [a for a in selectors.visible_allowed_actions(application, actor)],
+        ) from None

@@ -2,6 +2,7 @@
 
 from .accreditation import (
     ACTIONS,
+    actions_allowed_in,
     allowed_actions,
     carry_over_accreditations,
     circulate_application,
@@ -32,6 +33,7 @@ from .organisations import (
 
 __all__ = [
     "ACTIONS",
+    "actions_allowed_in",
     "accept_invitation",
     "add_document",
     "allowed_actions",

@@ -46,14 +46,19 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def allowed_actions(application: Application) -> list[str]:
-    """The actions the application's state (and track) allows now, whoever may take them."""
-    names = [name for name, action in ACTIONS.items() if application.state in action.from_states]
-    if application.state == S.UNDER_REVIEW:
+def actions_allowed_in(state: str, track: str) -> list[str]:
+    """The actions a state (and track) allows, whoever may take them."""
+    names = [name for name, action in ACTIONS.items() if state in action.from_states]
+    if state == S.UNDER_REVIEW:
         # ECOSOC-status organisations are accredited by the secretariat directly; every other
         # organisation goes through the non-objection procedure.
-        names.remove("circulate" if application.track == Track.ECOSOC else "decide")
+        names.remove("circulate" if track == Track.ECOSOC else "decide")
     return names
+
+
+def allowed_actions(application: Application) -> list[str]:
+    """The actions the application's state (and track) allows now, whoever may take them."""
+    return actions_allowed_in(str(application.state), str(application.track))
 
 
 def _lock(application: Application, action: str) -> Application:
@@ -298,6 +303,9 @@ def record_objection(
         )
         if application.state == S.CIRCULATED:
             _transition(application, actor=actor, action="objected", state=S.OBJECTED)
+        else:
+            # Another State objects too: the applicant hears of it as of the first.
+            notify_applicant(application, "objected")
     return objection
 
 
@@ -382,28 +390,35 @@ def update_accreditation_settings(
     return found
 
 
-def _carry_one(process: Process, previous: Application, actor: Any) -> Application | None:
-    if (
-        Application.objects.open()
-        .filter(process=process, organisation=previous.organisation_id)
-        .exists()
-    ):
+def _carry_one(
+    process: Process, previous: Application, actor: Any, *, allow_after_withdrawal: bool
+) -> Application | None:
+    """Carry one accreditation over, unless the organisation already has its own history in
+    this process: an application under way, a decision, or (for the bulk action) a withdrawal."""
+    existing = Application.objects.filter(process=process, organisation=previous.organisation_id)
+    if allow_after_withdrawal:
+        existing = existing.exclude(state=S.WITHDRAWN)
+    if existing.exists():
         return None
     new_round = settings_for(process).carry_over_needs_objection_round
     state = S.UNDER_REVIEW if new_round else S.ACCREDITED
-    application = Application.objects.create(
-        process=process,
-        organisation=previous.organisation,
-        track=previous.track,
-        state=state,
-        statement=previous.statement,
-        carried_over_from=previous,
-        submitted_at=timezone.now(),
-        decided_at=None if new_round else timezone.now(),
-        decision_reason=""
-        if new_round
-        else _("Carried over from %(process)s.") % {"process": previous.process.name},
-    )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                process=process,
+                organisation=previous.organisation,
+                track=previous.track,
+                state=state,
+                statement=previous.statement,
+                carried_over_from=previous,
+                submitted_at=timezone.now(),
+                decided_at=None if new_round else timezone.now(),
+                decision_reason=""
+                if new_round
+                else _("Carried over from %(process)s.") % {"process": previous.process.name},
+            )
+    except IntegrityError:  # the organisation applied, or opted in, at the same moment
+        return None
     audit.record(
         "stakeholders.application.carried_over",
         actor=actor,
@@ -429,7 +444,7 @@ def carry_over_accreditations(process: Process, *, actor: Any) -> list[Applicati
     """Carry over, in one action, every organisation accredited to the predecessor."""
     with transaction.atomic():
         carried = [
-            _carry_one(process, previous, actor)
+            _carry_one(process, previous, actor, allow_after_withdrawal=False)
             for previous in _predecessor_accreditations(process)
         ]
     return [a for a in carried if a is not None]
@@ -444,7 +459,7 @@ def opt_in_carry_over(process: Process, *, actor: Any, organisation: Organisatio
                 _("%(organisation)s was not accredited to the previous process.")
                 % {"organisation": organisation.name}
             )
-        application = _carry_one(process, previous, actor)
+        application = _carry_one(process, previous, actor, allow_after_withdrawal=True)
         if application is None:
             raise NotEligible(
                 _("%(organisation)s already has an application in this process.")

@@ -54,10 +54,12 @@ def _save(organisation: Organisation, areas: Any) -> None:
     try:
         with transaction.atomic():
             organisation.save()
-    except IntegrityError:  # a concurrent twin won the race
-        raise DuplicateOrganisation(
-            _find_duplicate(organisation.name, str(organisation.country))
-        ) from None
+    except IntegrityError:
+        # A concurrent twin won the race; any other integrity error is a bug to surface.
+        twin = _find_duplicate(organisation.name, str(organisation.country), organisation.pk)
+        if twin is None:
+            raise
+        raise DuplicateOrganisation(twin) from None
     if areas is not None:
         organisation.thematic_areas.set(areas)
 
@@ -94,6 +96,12 @@ def update_organisation(
         before = {f: str(getattr(organisation, f)) for f in changes}
         for field, value in changes.items():
             setattr(organisation, field, value)
+        verified_facts = {"ecosoc_status", "name", "country"}
+        if "ecosoc_verified_at" not in changes and any(
+            str(getattr(organisation, f)) != before[f] for f in verified_facts & set(changes)
+        ):
+            # What the secretariat verified has changed: the verification no longer holds.
+            organisation.ecosoc_verified_at = None
         _save(organisation, thematic_areas)
         changed = sorted(f for f in changes if str(getattr(organisation, f)) != before[f])
         if changed or thematic_areas is not None:
@@ -199,7 +207,10 @@ def remove_member(membership: Membership, *, actor: Any) -> None:
 
 
 def set_person_at_risk(person: Any, *, actor: Any, at_risk: bool) -> Any:
-    """Mark or unmark a person as at risk."""
+    """Mark a person at risk (anyone who manages them may); only the person themselves or the
+    platform's secretariat may lift it."""
+    if not at_risk and person.at_risk and not may_lift_protection(actor, person):
+        raise StakeholdersError(_("Only the person, or the secretariat, can lift this protection."))
     with transaction.atomic():
         person.at_risk = at_risk
         person.save(update_fields=["at_risk"])
@@ -210,6 +221,12 @@ def set_person_at_risk(person: Any, *, actor: Any, at_risk: bool) -> Any:
             data={"at_risk": at_risk},
         )
     return person
+
+
+def may_lift_protection(actor: Any, person: Any) -> bool:
+    from accounts.selectors import is_platform_secretariat
+
+    return getattr(actor, "pk", None) == person.pk or is_platform_secretariat(actor)
 
 
 def create_thematic_area(*, actor: Any, slug: str, name: str) -> ThematicArea:
