@@ -3,10 +3,11 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.selectors import member_state_of
@@ -14,7 +15,7 @@ from api.auth import required_auth
 from api.errors import ApiError, ErrorOut
 from api.pagination import PagePagination
 from api.permissions import requires
-from core.permissions import check_perm
+from core.permissions import check_perm, has_perm
 from core.selectors import process_for
 
 from . import permissions as perms
@@ -288,8 +289,8 @@ def application_payload(a: Application, viewer: Any) -> dict[str, Any]:
     }
 
 
-def _areas(slugs: list[str]) -> Any:
-    areas = list(selectors.thematic_areas(active_only=False).filter(slug__in=slugs))
+def _areas(slugs: list[str], organisation: Any = None) -> Any:
+    areas = list(selectors.areas_offered_to(organisation).filter(slug__in=slugs))
     unknown = set(slugs) - {a.slug for a in areas}
     if unknown:
         raise ApiError(
@@ -376,7 +377,9 @@ def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch
     if "ecosoc_verified_at" in changes:
         check_perm(request.user, perms.VERIFY_ECOSOC)
     areas = (
-        _areas(changes.pop("thematic_areas")) if changes.get("thematic_areas") is not None else None
+        _areas(changes.pop("thematic_areas"), organisation)
+        if changes.get("thematic_areas") is not None
+        else None
     )
     changes.pop("thematic_areas", None)
     if "country" in changes:
@@ -427,6 +430,99 @@ def create_application(
 def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
     """An application the caller may read (applicant, secretariat, delegates once circulated)."""
     return application_payload(selectors.application_for(request.user, pk), request.user)
+
+
+class StatementIn(Schema):
+    statement: str
+
+
+@router.patch(
+    "/applications/{pk}",
+    response={
+        200: ApplicationOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    auth=required_auth,
+    summary="Edit the statement",
+)
+def patch_application(request: HttpRequest, pk: int, payload: StatementIn) -> dict[str, Any]:
+    """Edit the statement of a draft, or of an application returned for information."""
+    application = selectors.application_for(request.user, pk)
+    check_perm(request.user, perms.APPLY, application.organisation)
+    try:
+        application = services.update_application(
+            application, actor=request.user, statement=payload.statement
+        )
+    except StakeholdersError as exc:
+        _raise_for(exc, request.user)
+    return application_payload(application, request.user)
+
+
+@router.post(
+    "/applications/{pk}/documents",
+    response={201: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=required_auth,
+    summary="Attach a supporting document",
+)
+def upload_document(
+    request: HttpRequest, pk: int, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Multipart upload of one PDF (at most 10 MB), before the application is submitted."""
+    application = selectors.application_for(request.user, pk)
+    check_perm(request.user, perms.APPLY, application.organisation)
+    try:
+        services.add_document(application, actor=request.user, upload=file)
+    except StakeholdersError as exc:
+        raise ApiError(422, str(exc), [{"field": "file", "message": str(exc)}]) from None
+    return Status(201, application_payload(application, request.user))
+
+
+class ApplicationSummaryOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    kind: str
+    region: str
+    track: str
+    state: str
+    deadline: date | None
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return str(obj.organisation.kind)
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return str(obj.organisation.region)
+
+    @staticmethod
+    def resolve_state(obj: Any, context: Any) -> str:
+        return selectors.visible_state(obj, context["request"].user)
+
+
+@router.get(
+    "/processes/{slug}/applications",
+    response={200: list[ApplicationSummaryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=required_auth,
+    summary="Applications in a process",
+)
+@paginate(PagePagination)
+def list_applications(request: HttpRequest, slug: str, state: str = ""):  # type: ignore[no-untyped-def]
+    """The secretariat's queue, or, for a Member State delegate, the circulated dossiers."""
+    process = process_for(request.user, slug)
+    if not (
+        has_perm(request.user, perms.MANAGE_ACCREDITATION, process) or member_state_of(request.user)
+    ):
+        raise PermissionDenied
+    return selectors.applications_in(process, request.user, state=state)
 
 
 @router.post(

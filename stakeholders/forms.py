@@ -6,6 +6,7 @@ from django_countries import countries
 
 from core.widgets import LongSelect
 
+from . import selectors
 from .choices import ApplicationState, EcosocStatus, MemberRole, OrganisationKind, Region
 from .models import AccreditationSettings, ThematicArea
 from .selectors import SORTS
@@ -53,10 +54,12 @@ class OrganisationForm(forms.Form):
         label=_("Show us publicly only as “an organisation based in <region>”"), required=False
     )
 
-    def __init__(self, *args: Any, can_verify: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, can_verify: bool = False, organisation: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _blank(_("— choose —"), countries)
-        self.fields["thematic_areas"].queryset = ThematicArea.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["thematic_areas"].queryset = selectors.areas_offered_to(organisation)  # type: ignore[attr-defined]
         if not can_verify:
             del self.fields["ecosoc_verified_at"]
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.selectors import is_platform_secretariat, is_process_staff, member_state_of
@@ -35,6 +35,15 @@ SORTS = {
 def thematic_areas(*, active_only: bool = True) -> QuerySet[ThematicArea]:
     areas = ThematicArea.objects.order_by("name")
     return areas.filter(is_active=True) if active_only else areas
+
+
+def areas_offered_to(organisation: Organisation | None) -> QuerySet[ThematicArea]:
+    """The active areas, and the ones the organisation already has (it keeps those when an
+    area stops being offered)."""
+    offered = Q(is_active=True)
+    if organisation is not None:
+        offered |= Q(organisations=organisation)
+    return ThematicArea.objects.filter(offered).distinct().order_by("name")
 
 
 def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> QuerySet[Organisation]:

@@ -211,9 +211,13 @@ def organisation_edit(request: HttpRequest, organisation: Organisation, pk: int)
     """Its administrators (and the secretariat) edit an organisation's profile."""
     can_verify = has_perm(request.user, perms.VERIFY_ECOSOC)
     if request.method == "GET":
-        form = OrganisationForm(initial=_organisation_initial(organisation), can_verify=can_verify)
+        form = OrganisationForm(
+            initial=_organisation_initial(organisation),
+            can_verify=can_verify,
+            organisation=organisation,
+        )
         return _organisation_form_page(request, form, organisation)
-    form = OrganisationForm(request.POST, can_verify=can_verify)
+    form = OrganisationForm(request.POST, can_verify=can_verify, organisation=organisation)
     saved = _save_organisation(request, form, organisation) if form.is_valid() else None
     if saved is None:
         return _organisation_form_page(request, form, organisation, status=400)

@@ -229,3 +229,79 @@ def test_applicant_does_not_learn_of_objections_where_the_process_keeps_them(
     record_objection(application, actor=delegate, member_state="US", basis="secret", disclose=True)
     body = client.get(f"/api/v1/applications/{application.pk}", **auth(admin)).json()
     assert body["state"] == "circulated" and body["objections"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["query", "body"])
+def test_a_nul_character_is_refused_with_the_error_shape(client, stakeholder, how):
+    if how == "query":
+        response = client.get("/api/v1/organisations", {"q": "a\x00b"})
+    else:
+        response = post(
+            client,
+            "/api/v1/organisations",
+            stakeholder,
+            {"name": "Bad\u0000Name", "kind": "ngo", "country": "FR"},
+        )
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert not Organisation.objects.filter(name__startswith="Bad").exists()
+
+
+@pytest.mark.django_db
+def test_patch_with_nulls_changes_nothing_and_does_not_fail(client, organisation, admin):
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        {"name": None, "country": None, "website": None},
+        content_type="application/json",
+        **auth(admin),
+    )
+    assert response.status_code == 200
+    assert response.json()["name"] == "Open Net Watch"
+
+
+@pytest.mark.django_db
+def test_statement_and_documents_through_the_api(client, process, admin, organisation):
+    import io
+
+    from pypdf import PdfWriter
+
+    application = make_application(process, organisation, statement="")
+    edited = client.patch(
+        f"/api/v1/applications/{application.pk}",
+        {"statement": "Our work."},
+        content_type="application/json",
+        **auth(admin),
+    )
+    assert edited.json()["statement"] == "Our work."
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    buffer.name = "report.pdf"
+    buffer.seek(0)
+    uploaded = client.post(
+        f"/api/v1/applications/{application.pk}/documents", {"file": buffer}, **auth(admin)
+    )
+    assert uploaded.status_code == 201 and uploaded.json()["documents"] == ["report.pdf"]
+    bad = io.BytesIO(b"not a pdf")
+    bad.name = "cv.pdf"
+    refused = client.post(
+        f"/api/v1/applications/{application.pk}/documents", {"file": bad}, **auth(admin)
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "file"
+
+
+@pytest.mark.django_db
+def test_process_applications_list_for_staff_and_delegates_only(
+    client, process, organisation, process_secretariat, delegate, stakeholder, other_secretariat
+):
+    make_application(process, organisation, state="under_review")
+    make_application(process, make_organisation(name="Circ", country="FR"), state="circulated")
+    url = f"/api/v1/processes/{process.slug}/applications"
+    assert client.get(url, **auth(process_secretariat)).json()["count"] == 2
+    assert [i["organisation"] for i in client.get(url, **auth(delegate)).json()["items"]] == [
+        "Circ"
+    ]
+    for user in (stakeholder, other_secretariat):
+        assert client.get(url, **auth(user)).status_code == 403

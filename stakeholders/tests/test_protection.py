@@ -1,6 +1,7 @@
 """People at risk: their names appear nowhere outside the secretariat, path by path."""
 
 import json
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -218,3 +219,193 @@ def test_public_objections_do_not_name_an_anonymised_organisation(
     page = client.get(reverse("stakeholders:accreditation", args=[process.slug])).text
     assert "Hidden Voices Network" not in page
     assert "An organisation based in Asia and the Pacific" in page
+
+
+# Organisations shown only by region: nothing that is hidden may be filtered or sorted on -----------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{"country": "SY"}, {"ecosoc_status": "none"}, {"q": "Voices"}])
+def test_hidden_attributes_cannot_find_an_anonymised_organisation(client, anonymised_org, params):
+    page = client.get(reverse("stakeholders:directory"), params)
+    assert all(not r["anonymised"] for r in page.context["rows"])
+    api = client.get("/api/v1/organisations", params).json()
+    assert all(not item["anonymised"] for item in api["items"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["name", "-name", "country", "kind", "newest"])
+def test_every_sort_lists_anonymised_organisations_last(client, anonymised_org, sort):
+    for name, country in (("Alpha", "AF"), ("Zed", "ZW"), ("Syrian Centre", "SY")):
+        make_organisation(name=name, country=country)
+    rows = client.get(reverse("stakeholders:directory"), {"sort": sort}).context["rows"]
+    assert [r["anonymised"] for r in rows] == [False, False, False, True]
+
+
+@pytest.mark.django_db
+def test_searching_a_representative_does_not_find_an_anonymised_organisation(
+    client, anonymised_org
+):
+    person = make_user("layla@hidden.example")
+    person.display_name = "Layla Open"
+    person.save()
+    anonymised_org.memberships.create(user=person)
+    assert client.get("/api/v1/organisations", {"q": "Layla"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_duplicate_does_not_unmask_an_anonymised_organisation(
+    client, login, stakeholder, anonymised_org
+):
+    form = login(stakeholder).post(
+        reverse("stakeholders:organisation_create"),
+        {"name": "hidden voices network", "kind": "ngo", "country": "SY", "ecosoc_status": "none"},
+    )
+    assert form.status_code == 400
+    assert "Hidden Voices Network" not in form.text
+    assert reverse("stakeholders:organisation_detail", args=[anonymised_org.pk]) not in form.text
+    _t, raw = create_api_token(stakeholder, actor=stakeholder, name="t")
+    api = client.post(
+        "/api/v1/organisations",
+        {"name": "Hidden Voices Network", "kind": "ngo", "country": "SY"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert api.status_code == 409
+    assert str(anonymised_org.pk) not in api.text and "Hidden" not in api.text
+
+
+@pytest.mark.django_db
+def test_delegates_read_the_applicants_name_in_its_dossier_but_never_protected_people(
+    login, process, delegate, anonymised_org
+):
+    person = make_user("r@hidden.example")
+    person.display_name = SECRET_NAME
+    person.save()
+    anonymised_org.memberships.create(user=person)
+    application = make_application(process, anonymised_org, state="circulated")
+    page = login(delegate).get(reverse("stakeholders:application_detail", args=[application.pk]))
+    assert "Hidden Voices Network" in page.text
+    assert SECRET_NAME not in page.text
+
+
+@pytest.mark.django_db
+def test_staff_of_an_unrelated_process_do_not_see_protected_names(
+    login, at_risk_org, other_secretariat, process
+):
+    url = reverse("stakeholders:organisation_detail", args=[at_risk_org.pk])
+    assert SECRET_NAME not in login(other_secretariat).get(url).text
+    staff = make_user("staff.of.applied@example.org", role="secretariat", process=process)
+    make_application(process, at_risk_org)
+    assert SECRET_NAME in login(staff).get(url).text
+
+
+# Where objections stay with the secretariat, the applicant learns nothing of them ----------------
+
+
+@pytest.fixture
+def secret_objection(process, admin, delegate, django_capture_on_commit_callbacks, mailoutbox):
+    services.update_accreditation_settings(
+        process, actor=None, objection_transparency="secretariat"
+    )
+    organisation = make_organisation(admin, name="Quiet Org", country="FR")
+    application = make_application(process, organisation, state="circulated")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        objection = services.record_objection(
+            application, actor=delegate, member_state="US", basis="secret basis", disclose=True
+        )
+        services.withdraw_objection(objection, actor=delegate)
+        services.record_objection(
+            application, actor=delegate, member_state="US", basis="again", disclose=True
+        )
+    return application
+
+
+@pytest.mark.django_db
+def test_no_email_tells_the_applicant_of_a_secret_objection(secret_objection, mailoutbox):
+    assert all(
+        "objection" not in m.body.lower() and "objected" not in m.body.lower() for m in mailoutbox
+    )
+
+
+@pytest.mark.django_db
+def test_the_applicants_view_of_the_steps_gives_nothing_away(
+    client, login, admin, secret_objection
+):
+    _t, raw = create_api_token(admin, actor=admin, name="t")
+    body = client.get(
+        f"/api/v1/applications/{secret_objection.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    ).json()
+    assert body["state"] == "circulated" and body["allowed_actions"] == ["withdraw"]
+    refused = client.post(
+        f"/api/v1/applications/{secret_objection.pk}/submit",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert refused.status_code == 409
+    assert "bject" not in refused.text and "decide" not in refused.text
+
+
+@pytest.mark.django_db
+def test_a_second_objection_is_told_where_the_process_allows(
+    process, admin, delegate, mailoutbox, django_capture_on_commit_callbacks
+):
+    organisation = make_organisation(admin, name="Told Org", country="FR")
+    application = make_application(process, organisation, state="circulated")
+    other = make_user("do@example.org", role="delegate", member_state="DO")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_objection(
+            application, actor=delegate, member_state="US", basis="a", disclose=True
+        )
+        services.record_objection(
+            application, actor=other, member_state="DO", basis="b", disclose=True
+        )
+    assert sum("objected" in m.body for m in mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_removed_member_hears_no_more(
+    process, admin, django_capture_on_commit_callbacks, mailoutbox
+):
+    organisation = make_organisation(admin, name="Moving Org", country="FR")
+    starter = make_user("starter@example.org")
+    membership = organisation.memberships.create(user=starter)
+    application = services.create_application(
+        process, actor=starter, organisation=organisation, statement="s"
+    )
+    services.remove_member(membership, actor=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, actor=admin)
+    assert all("starter@example.org" not in m.to for m in mailoutbox)
+
+
+# Drafts stay with their staff ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_nothing_about_a_draft_process_reaches_the_public_or_delegates(
+    client, login, delegate, draft_process
+):
+    organisation = make_organisation(
+        name="Drafted Org", ecosoc_status="general", ecosoc_verified_at=date(2024, 1, 1)
+    )
+    make_application(draft_process, organisation, state="accredited")
+    application = make_application(
+        draft_process, make_organisation(name="Circ", country="FR"), state="circulated"
+    )
+    assert (
+        draft_process.slug
+        not in client.get(reverse("stakeholders:directory_export", args=["json"])).text
+    )
+    assert draft_process.slug not in client.get(f"/api/v1/organisations/{organisation.pk}").text
+    assert (
+        client.get("/api/v1/organisations", {"accredited_to": draft_process.slug}).json()["count"]
+        == 0
+    )
+    assert (
+        login(delegate)
+        .get(reverse("stakeholders:application_detail", args=[application.pk]))
+        .status_code
+        == 404
+    )

@@ -348,3 +348,76 @@ def test_the_command_and_the_task_close_periods_idempotently(process, capsys, mo
     assert "1 application(s) accredited" in capsys.readouterr().out
     assert task.delay().get() == []
     assert Application.objects.get(pk=application.pk).state == "accredited"
+
+
+@pytest.mark.django_db
+def test_verification_lapses_when_what_was_verified_changes(stakeholder):
+    organisation = make_organisation(
+        stakeholder, ecosoc_status="roster", ecosoc_verified_at=date(2024, 1, 1)
+    )
+    services.update_organisation(organisation, actor=stakeholder, acronym="X")
+    organisation.refresh_from_db()
+    assert organisation.ecosoc_verified
+    services.update_organisation(organisation, actor=stakeholder, ecosoc_status="general")
+    organisation.refresh_from_db()
+    assert organisation.ecosoc_verified_at is None and not organisation.ecosoc_verified
+
+
+@pytest.mark.django_db
+def test_only_the_person_or_the_platform_lifts_protection(stakeholder, platform_secretariat):
+    organisation = make_organisation(stakeholder)
+    person = make_user("p@example.org")
+    organisation.memberships.create(user=person)
+    services.set_person_at_risk(person, actor=stakeholder, at_risk=True)
+    with pytest.raises(StakeholdersError, match="Only the person"):
+        services.set_person_at_risk(person, actor=stakeholder, at_risk=False)
+    person.refresh_from_db()
+    assert person.at_risk
+    services.set_person_at_risk(person, actor=person, at_risk=False)
+    services.set_person_at_risk(person, actor=stakeholder, at_risk=True)
+    services.set_person_at_risk(person, actor=platform_secretariat, at_risk=False)
+
+
+@pytest.mark.django_db
+def test_carry_over_respects_decisions_and_withdrawals_in_the_new_process():
+    first = make_process(slug="first")
+    second = make_process(slug="second", predecessor=first)
+    refused = make_organisation(
+        name="Refused", ecosoc_status="special", ecosoc_verified_at=date(2024, 1, 1)
+    )
+    withdrew = make_organisation(name="Withdrew", country="FR")
+    make_application(first, refused, state="accredited")
+    make_application(first, withdrew, state="accredited")
+    decided = make_application(second, refused, state="under_review")
+    services.decide_application(decided, actor=None, decision="not_accredited", reason="Committee")
+    make_application(second, withdrew, state="withdrawn")
+    assert services.carry_over_accreditations(second, actor=None) == []
+    with pytest.raises(NotEligible):
+        services.opt_in_carry_over(second, actor=None, organisation=refused)
+    carried = services.opt_in_carry_over(second, actor=None, organisation=withdrew)
+    assert carried.state == "accredited"
+    assert Application.objects.get(pk=decided.pk).state == "not_accredited"
+
+
+@pytest.mark.django_db
+def test_the_objection_period_is_between_one_day_and_a_year(process):
+    from django.core.exceptions import ValidationError
+
+    for days in (0, 366):
+        with pytest.raises(ValidationError):
+            services.update_accreditation_settings(process, actor=None, objection_days=days)
+
+
+@pytest.mark.django_db
+def test_any_malformed_pdf_is_refused_not_crashed(process):
+    application = make_application(process, make_organisation())
+    good = pdf_bytes()
+    for cut in (len(good) // 3, len(good) // 2, len(good) - 20):
+        damaged = good[:cut] + b"\x00garbage" + good[cut + 8 :]
+        try:
+            services.add_document(
+                application, actor=None, upload=SimpleUploadedFile("x.pdf", damaged)
+            )
+        except InvalidDocument:
+            pass
+    assert application.documents.count() <= 3

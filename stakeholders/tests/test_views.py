@@ -391,3 +391,58 @@ def test_settings_and_carry_over_are_the_process_secretariats(
 def test_every_process_page_links_to_its_accreditation(client, process):
     page = client.get(reverse("core:process_detail", args=[process.slug]))
     assert reverse("stakeholders:accreditation", args=[process.slug]) in page.text
+
+
+@pytest.mark.django_db
+def test_ids_that_are_not_numbers_are_not_found(login, platform_secretariat, process):
+    client = login(platform_secretariat)
+    assert client.post(reverse("stakeholders:thematic_areas"), {"area": "abc"}).status_code == 404
+    response = client.post(
+        reverse("stakeholders:carry_over", args=[process.slug]), {"organisation": "abc"}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_area_no_longer_offered_is_kept_on_edit(login, admin, organisation):
+    area = ThematicArea.objects.create(slug="old", name="Old area", is_active=False)
+    organisation.thematic_areas.add(area)
+    url = reverse("stakeholders:organisation_edit", args=[organisation.pk])
+    login(admin).post(
+        url, {**ORG_POST, "name": organisation.name, "country": "KE", "thematic_areas": [area.pk]}
+    )
+    assert list(organisation.thematic_areas.all()) == [area]
+
+
+@pytest.mark.django_db
+def test_list_pages_and_exports_keep_a_fixed_number_of_queries(
+    client, login, process, process_secretariat
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(c, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        return len(queries)
+
+    staff = login(process_secretariat)
+    urls = [
+        reverse("stakeholders:accreditation", args=[process.slug]),
+        reverse("stakeholders:accredited_export", args=[process.slug, "csv"]),
+        reverse("stakeholders:directory_export", args=["csv"]),
+        f"/api/v1/processes/{process.slug}/accredited",
+    ]
+    few, many = [], []
+    for target, n in ((few, 2), (many, 8)):
+        for i in range(n):
+            organisation = make_organisation(
+                name=f"Org {len(few)}-{n}-{i}",
+                country="FR",
+                ecosoc_status="general",
+                ecosoc_verified_at=timezone.now().date(),
+            )
+            make_application(process, organisation, state="accredited")
+        target.extend(count(staff, url) for url in urls)
+        target.append(count(staff, reverse("stakeholders:applications", args=[process.slug])))
+    assert few == many
