@@ -221,7 +221,7 @@ def test_public_objections_do_not_name_an_anonymised_organisation(
     assert "An organisation based in Asia and the Pacific" in page
 
 
-# Organisations shown only by region: nothing that is hidden may be filtered or sorted on -----------
+# Organisations shown only by region: nothing hidden may be filtered or sorted on -----------------
 
 
 @pytest.mark.django_db
