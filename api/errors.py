@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -50,7 +51,9 @@ def _validation(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> Ht
         {"field": _field_of(e.get("loc")), "message": str(e.get("msg", "Invalid value."))}
         for e in exc.errors
     ]
-    return api.create_response(request, error_body("The request is not valid.", errors), status=422)
+    return api.create_response(
+        request, error_body(_("The request is not valid."), errors), status=422
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -69,8 +72,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = api.create_response(
             request,
             error_body(
-                "Authentication required: send a valid personal token as "
-                "'Authorization: Bearer <token>'."
+                _(
+                    "Authentication required: send a valid personal token as "
+                    "'Authorization: Bearer <token>'."
+                )
             ),
             status=401,
         )
@@ -84,21 +89,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(
-            request, error_body("You do not have permission to do this."), status=403
+            request, error_body(_("You do not have permission to do this.")), status=403
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_body("Not found."), status=404)
+        return api.create_response(request, error_body(_("Not found.")), status=404)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error on %s %s", request.method, request.path)
         return api.create_response(
-            request, error_body("Something went wrong on our side; it has been logged."), status=500
+            request,
+            error_body(_("Something went wrong on our side; it has been logged.")),
+            status=500,
         )
 
 
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Paths under /api/v1/ that match no endpoint get the API's error shape, not an HTML page."""
-    return JsonResponse(error_body("No such endpoint."), status=404)
+    return JsonResponse(error_body(_("No such endpoint.")), status=404)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -293,17 +294,16 @@ def _areas(slugs: list[str], organisation: Any = None) -> Any:
     areas = list(selectors.areas_offered_to(organisation).filter(slug__in=slugs))
     unknown = set(slugs) - {a.slug for a in areas}
     if unknown:
+        message = _("Unknown: %(slugs)s") % {"slugs": ", ".join(sorted(unknown))}
         raise ApiError(
-            422,
-            "The request is not valid.",
-            [{"field": "thematic_areas", "message": f"Unknown: {', '.join(sorted(unknown))}"}],
+            422, _("The request is not valid."), [{"field": "thematic_areas", "message": message}]
         )
     return areas
 
 
 def _validation(exc: ValidationError) -> ApiError:
     errors = [{"field": f, "message": " ".join(m)} for f, m in exc.message_dict.items()]
-    return ApiError(422, "The request is not valid.", errors)
+    return ApiError(422, _("The request is not valid."), errors)
 
 
 # Organisations -----------------------------------------------------------------------------------

@@ -338,3 +338,35 @@ def test_bad_audit_filters_sent_by_htmx_come_back_with_the_errors(login, platfor
     assert response.status_code == 400
     assert "Enter a valid date." in response.text
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_home_and_roles_pages_keep_a_fixed_number_of_queries(
+    client, login, process, process_secretariat
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.builders import make_process, make_user
+
+    def count(c, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        return len(queries)
+
+    anonymous = Client()
+    staff = login(process_secretariat)
+    roles = reverse("accounts:process_roles", args=[process.slug])
+    before = [count(anonymous, "/"), count(staff, roles), count(staff, reverse("accounts:profile"))]
+    for i in range(5):
+        make_process(slug=f"more-{i}")
+        make_user(f"mod{i}@example.org", role="moderator", process=process)
+    from tests.builders import make_token
+
+    for _ in range(3):
+        make_token(process_secretariat)
+    from core import pagecache
+
+    pagecache.invalidate()  # the writes above never committed, so the cache was not told
+    after = [count(anonymous, "/"), count(staff, roles), count(staff, reverse("accounts:profile"))]
+    assert before == after
