@@ -60,7 +60,7 @@ def _raise_for(exc: StakeholdersError, viewer: Any = None) -> None:
 
 
 class OrganisationOut(Schema):
-    """Built from the organisation as the caller may see it (see organisation_payload)."""
+    """The organisation as the caller may see it (built by organisation_payload)."""
 
     id: int
     name: str
@@ -77,51 +77,14 @@ class OrganisationOut(Schema):
     accredited_to: list[str]
     representatives: list[str]
 
-    @staticmethod
-    def _get(obj: Any, context: Any, field: str) -> Any:
-        if isinstance(obj, dict):
-            return obj[field]
-        payload = getattr(obj, "_api_payload", None)
-        if payload is None:
-            payload = organisation_payload(obj, context["request"].user)
-            obj._api_payload = payload
-        return payload[field]
 
-    @staticmethod
-    def resolve_name(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "name")
-
-    @staticmethod
-    def resolve_anonymised(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "anonymised")
-
-    @staticmethod
-    def resolve_acronym(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "acronym")
-
-    @staticmethod
-    def resolve_country(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "country")
-
-    @staticmethod
-    def resolve_website(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "website")
-
-    @staticmethod
-    def resolve_description(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "description")
-
-    @staticmethod
-    def resolve_thematic_areas(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "thematic_areas")
-
-    @staticmethod
-    def resolve_accredited_to(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "accredited_to")
-
-    @staticmethod
-    def resolve_representatives(obj: Any, context: Any) -> Any:
-        return OrganisationOut._get(obj, context, "representatives")
+class OrganisationPage(Schema):
+    items: list[OrganisationOut]
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
 
 
 class OrganisationIn(Schema):
@@ -309,13 +272,17 @@ def _validation(exc: ValidationError) -> ApiError:
 # Organisations -----------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
-@paginate(PagePagination)
-def list_organisations(request: HttpRequest, filters: Query[DirectoryFilters]):  # type: ignore[no-untyped-def]
+@router.get("/organisations", response=OrganisationPage, summary="List organisations")
+def list_organisations(
+    request: HttpRequest, filters: Query[DirectoryFilters], paging: Query[PagePagination.Input]
+) -> dict[str, Any]:
     """The directory, filtered and sorted, exactly as the caller may see it."""
     data = filters.dict()
     sort = data.pop("sort")
-    return selectors.directory(request.user, {k: v for k, v in data.items() if v}, sort)
+    organisations = selectors.directory(request.user, {k: v for k, v in data.items() if v}, sort)
+    page = PagePagination().paginate_queryset(organisations, paging, request)
+    page["items"] = [organisation_payload(o, request.user) for o in page["items"]]
+    return page
 
 
 @router.post(
