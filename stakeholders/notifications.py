@@ -1,7 +1,10 @@
 """E-mails to applicants at every step of their application."""
 
+from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,15 +37,15 @@ _MESSAGES = {  # lazily translated: the texts are read when an e-mail is written
 }
 
 
-def _recipients(application: Any) -> list[str]:
+def _recipients(application: Any) -> dict[str, list[str]]:
     """The organisation's administrators, and whoever started the application if they are still
-    one of its people (someone removed from it hears no more)."""
+    one of its people (someone removed from it hears no more), by preferred language."""
     members = application.organisation.memberships.select_related("user")
-    return [
-        m.user.email
-        for m in members
-        if m.role == MemberRole.ADMIN or m.user_id == application.created_by_id
-    ]
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for m in members:
+        if m.role == MemberRole.ADMIN or m.user_id == application.created_by_id:
+            by_language[m.user.language or settings.LANGUAGE_CODE].append(m.user.email)
+    return by_language
 
 
 def _transparency(application: Any) -> str:
@@ -55,10 +58,17 @@ def notify_applicant(application: Any, action: str) -> None:
     objection_news = action in ("objected", "objections_withdrawn")
     if objection_news and _transparency(application) == ObjectionTransparency.SECRETARIAT:
         return
-    text = _MESSAGES.get(action)
-    if text is None:
+    if action not in _MESSAGES:
         return
-    body = str(text) % {
+    for language, addresses in _recipients(application).items():
+        # Each person reads it in the language they chose, whoever took the step.
+        with translation.override(language):
+            subject, body = _compose(application, action)
+        queue_email(to=addresses, subject=subject, body=body)
+
+
+def _compose(application: Any, action: str) -> tuple[str, str]:
+    body = str(_MESSAGES[action]) % {
         "deadline": application.deadline.isoformat() if application.deadline else "",
         "decision": application.get_state_display(),
     }
@@ -73,8 +83,4 @@ def notify_applicant(application: Any, action: str) -> None:
     if action == "decide" and application.decision_reason:
         body += "\n\n" + _("Reason:") + " " + application.decision_reason
     subject = _("Your accreditation to %(process)s") % {"process": application.process.name}
-    queue_email(
-        to=_recipients(application),
-        subject=subject,
-        body=f"{application.organisation.name}\n\n{body}\n",
-    )
+    return subject, f"{application.organisation.name}\n\n{body}\n"

@@ -420,3 +420,18 @@ def test_any_malformed_pdf_is_refused_not_crashed(process):
                 application, actor=None, upload=SimpleUploadedFile("x.pdf", damaged)
             )
     assert application.documents.count() <= 3
+
+
+@pytest.mark.django_db
+def test_each_applicant_is_told_in_their_own_language(process, django_capture_on_commit_callbacks,
+                                                     mailoutbox):
+    french = make_user("fr@ngo.example")
+    french.language = "fr"
+    french.save()
+    organisation = make_organisation(french)
+    application = make_application(process, organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, actor=None)
+    (mail,) = mailoutbox
+    assert mail.to == ["fr@ngo.example"]
+    assert "secrétariat" in mail.body
