@@ -10,6 +10,8 @@ from .errors import error_body
 
 
 def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
     for key, values in request.GET.lists():
         if "\x00" in key or any("\x00" in value for value in values):
             return True

@@ -1,6 +1,7 @@
 """Endpoints for processes."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -10,8 +11,9 @@ from api.errors import ErrorOut
 from api.pagination import PagePagination
 
 from . import permissions as perms
+from .models import Process
 from .permissions import check_perm
-from .selectors import process_for, processes_visible_to
+from .selectors import process_for, processes_visible_to, visible_predecessor
 
 router = Router(tags=["processes"])
 
@@ -27,8 +29,10 @@ class ProcessOut(Schema):
     updated_at: datetime
 
     @staticmethod
-    def resolve_predecessor(obj: object) -> str | None:
-        predecessor = getattr(obj, "predecessor", None)
+    def resolve_predecessor(obj: Process, context: Any) -> str | None:
+        if obj.predecessor_id is None:
+            return None
+        predecessor = visible_predecessor(obj, context["request"].user)
         return predecessor.slug if predecessor is not None else None
 
 

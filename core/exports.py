@@ -33,6 +33,13 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
+def _xlsx_safe(value: Any) -> Any:
+    """XLSX cannot hold most control characters: drop them rather than fail the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
     from openpyxl import Workbook
 
@@ -40,7 +47,7 @@ def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> b
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([_xlsx_safe(neutralise(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

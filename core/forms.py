@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ProcessStatus
+from .fields import IdModelChoiceField
 from .models import Process
 
 # Path segments under /processes/ that are pages, not processes.
@@ -32,7 +33,7 @@ class ProcessForm(forms.Form):
         help_text=_("Markdown: **bold**, *italics*, [links](https://…), lists."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ProcessStatus.choices)
-    predecessor = forms.ModelChoiceField(
+    predecessor = IdModelChoiceField(
         label=_("Predecessor"),
         queryset=Process.objects.none(),
         required=False,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ProcessStatus
 from .exceptions import AuditLogIsAppendOnly
 from .querysets import AuditEntryQuerySet, ProcessQuerySet
+from .validators import single_line
 
 
 class TimeStampedModel(models.Model):
@@ -18,8 +19,8 @@ class TimeStampedModel(models.Model):
 
 class Process(TimeStampedModel):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    convening_body = models.CharField(_("convening body"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    convening_body = models.CharField(_("convening body"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     status = models.CharField(
         _("status"), max_length=20, choices=ProcessStatus.choices, default=ProcessStatus.DRAFT

@@ -27,6 +27,14 @@ def process_for(user: Any, slug: str) -> Process:
     return get_object_or_404(processes_visible_to(user), slug=slug)
 
 
+def visible_predecessor(process: Process, user: Any) -> Process | None:
+    """The process's predecessor, if the user may see it (a draft stays with its staff)."""
+    from .permissions import VIEW_PROCESS, has_perm
+
+    predecessor = process.predecessor
+    return predecessor if has_perm(user, VIEW_PROCESS, predecessor) else None
+
+
 def process_with_relations(process: Process, user: Any) -> dict[str, Any]:
     """A process with the successors the user may see."""
     return {"successors": list(processes_visible_to(user).filter(predecessor=process))}

@@ -30,7 +30,7 @@ from .exceptions import (
 )
 from .models import Application, Organisation
 from .protection import ANONYMISED_DUPLICATE, display_name, is_anonymised, visible_memberships
-from .workflow import run_action
+from .workflow import edit_statement, run_action
 
 router = Router(tags=["organisations and accreditation"])
 
@@ -419,11 +419,8 @@ class StatementIn(Schema):
 def patch_application(request: HttpRequest, pk: int, payload: StatementIn) -> dict[str, Any]:
     """Edit the statement of a draft, or of an application returned for information."""
     application = selectors.application_for(request.user, pk)
-    check_perm(request.user, perms.APPLY, application.organisation)
     try:
-        application = services.update_application(
-            application, actor=request.user, statement=payload.statement
-        )
+        application = edit_statement(application, actor=request.user, statement=payload.statement)
     except StakeholdersError as exc:
         _raise_for(exc, request.user)
     return application_payload(application, request.user)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.fields import IdModelMultipleChoiceField
 from core.widgets import LongSelect
 
 from . import selectors
@@ -29,7 +30,7 @@ class OrganisationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown: **bold**, *italics*, [links](https://…), lists."),
     )
-    thematic_areas = forms.ModelMultipleChoiceField(
+    thematic_areas = IdModelMultipleChoiceField(
         label=_("Thematic areas"),
         queryset=ThematicArea.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
+from core.validators import single_line
 
 from .choices import (
     ApplicationState,
@@ -24,7 +25,7 @@ class ThematicArea(models.Model):
     """A term of the controlled vocabulary the secretariat manages."""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line])
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:
@@ -37,8 +38,8 @@ class ThematicArea(models.Model):
 
 
 class Organisation(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=200)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     ecosoc_status = models.CharField(
         _("ECOSOC consultative status"),

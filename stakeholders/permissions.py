@@ -45,8 +45,10 @@ def _is_delegate(user: Any) -> bool:
 def _view_application(user: Any, application: Any) -> bool:
     if application is None:
         return False
-    if _review(user, application) or _member_of(user, application.organisation):
+    if _review(user, application):
         return True
+    if _member_of(user, application.organisation):
+        return has_perm(user, VIEW_PROCESS, application.process)
     # Member State delegates read the dossiers of circulated applications, and what followed,
     # in the processes they may see.
     return (

@@ -106,9 +106,13 @@ def settings_of(process: Process) -> AccreditationSettings:
 def accredited_in(process: Process, viewer: Any = None) -> QuerySet[Application]:
     """The published list; organisations shown only by region come last, so that their place
     in the alphabet does not hint at their names."""
-    order: tuple[str, ...] = ("organisation__name",)
+    order: tuple[Any, ...] = ("organisation__name",)
     if not sees_everything(viewer):
-        order = ("organisation__public_as_region", *order)
+        hidden_name = Case(
+            When(organisation__public_as_region=False, then=F("organisation__name")),
+            default=Value(None),
+        )
+        order = ("organisation__public_as_region", hidden_name.asc(nulls_last=True), "pk")
     return (
         Application.objects.accredited()
         .filter(process=process)
@@ -118,14 +122,15 @@ def accredited_in(process: Process, viewer: Any = None) -> QuerySet[Application]
 
 
 def applications_in(process: Process, viewer: Any, *, state: str = "") -> QuerySet[Application]:
-    """The process's applications the viewer may read: all for its secretariat, the circulated
-    dossiers (and their outcome) for delegates, none for others."""
+    """The process's applications the viewer may read: all for its secretariat (which may
+    filter by state), the circulated dossiers (and their outcome) for delegates, none for others.
+    Delegates cannot filter by state: "objected" would tell them of other States' objections."""
     applications = Application.objects.filter(process=process).select_related(
         "organisation", "process"
     )
-    if state:
-        applications = applications.filter(state=state)
     if is_process_staff(viewer, process):
+        if state in S.values:
+            applications = applications.filter(state=state)
         return applications.order_by("-updated_at")
     if member_state_of(viewer):
         return applications.filter(
@@ -154,8 +159,11 @@ def applications_of_visible_to(organisation: Organisation, viewer: Any) -> Query
     from .permissions import APPLY
 
     applications = applications_of(organisation)
-    if is_platform_secretariat(viewer) or has_perm(viewer, APPLY, organisation):
+    if is_platform_secretariat(viewer):
         return applications
+    if has_perm(viewer, APPLY, organisation):
+        # Its people follow their applications, in the processes they may see.
+        return applications.filter(process__in=processes_visible_to(viewer))
     return applications.filter(process__in=processes_run_by(viewer))
 
 
@@ -221,13 +229,17 @@ def public_objections(process: Process) -> QuerySet[Objection]:
 def visible_state(application: Application, viewer: Any) -> str:
     """The state as the viewer may know it: where objections stay with the secretariat, the
     applicant (and anyone but the secretariat and the States) sees "circulated", not "objected"."""
-    if (
-        application.state == S.OBJECTED
-        and not is_process_staff(viewer, application.process)
-        and not member_state_of(viewer)
-        and settings_of(application.process).objection_transparency
-        == ObjectionTransparency.SECRETARIAT
-    ):
+    if application.state != S.OBJECTED or is_process_staff(viewer, application.process):
+        return str(application.state)
+    transparency = settings_of(application.process).objection_transparency
+    own_state = member_state_of(viewer)
+    if own_state:
+        # A delegate sees only its own State's objections.
+        own = application.objections.filter(member_state=own_state, withdrawn_at__isnull=True)
+        if transparency != ObjectionTransparency.PUBLIC and not own.exists():
+            return str(S.CIRCULATED)
+        return str(application.state)
+    if transparency == ObjectionTransparency.SECRETARIAT:
         return str(S.CIRCULATED)
     return str(application.state)
 
@@ -238,6 +250,8 @@ def state_label(application: Application, viewer: Any) -> str:
 
 def visible_allowed_actions(application: Application, viewer: Any) -> list[str]:
     """The steps open now, as they would be in the state the viewer may know."""
-    from .services import actions_allowed_in
+    from .services.accreditation import actions_allowed_in, current_track
 
-    return actions_allowed_in(visible_state(application, viewer), str(application.track))
+    if member_state_of(viewer) and not is_process_staff(viewer, application.process):
+        return []  # Member States take no step of the pipeline; they object, or do not.
+    return actions_allowed_in(visible_state(application, viewer), current_track(application))

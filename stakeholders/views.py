@@ -43,12 +43,12 @@ from .protection import (
     sees_everything,
     visible_memberships,
 )
-from .workflow import run_action
+from .workflow import edit_statement, run_action
 
 
 def _id(value: str) -> int:
     """An id sent in a form; anything else is a page that does not exist."""
-    if not value.isdigit():
+    if not (value.isascii() and value.isdecimal()) or len(value) > 18:
         raise Http404
     return int(value)
 
@@ -137,7 +137,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accreditations": []
         if anonymised
         else selectors.accreditations_of(organisation, request.user),
-        "applications": selectors.applications_of_visible_to(organisation, request.user),
+        "applications": [
+            {"application": a, "state": selectors.state_label(a, request.user)}
+            for a in selectors.applications_of_visible_to(organisation, request.user)
+        ],
         "can_manage": has_perm(request.user, perms.MANAGE_ORGANISATION, organisation),
         "sees_everything": sees_everything(request.user, organisation),
     }
@@ -524,6 +527,7 @@ def _application_page(
         # A dossier names the applicant to those who may read it (see protection.py).
         "name": application.organisation.name,
         "state": selectors.state_label(application, user),
+        "state_value": selectors.visible_state(application, user),
         "documents": application.documents.all(),
         "objections": selectors.objections_visible_to(application, user),
         "is_applicant": is_applicant,
@@ -553,12 +557,15 @@ def application_detail(request: HttpRequest, application: Application, pk: int) 
     """An application: its dossier, its documents, its objections and the actions open now."""
     if request.method == "GET":
         return _application_page(request, application)
-    check_perm(request.user, perms.APPLY, application.organisation)
     form = ApplicationForm(request.POST)
     if form.is_valid():
         try:
-            services.update_application(application, actor=request.user, **form.cleaned_data)
+            edit_statement(application, actor=request.user, **form.cleaned_data)
             messages.success(request, _("The statement was saved."))
+            return redirect("stakeholders:application_detail", pk=application.pk)
+        except ActionNotAllowed as exc:
+            # The form is not on the page any more: say it above the page.
+            messages.error(request, str(exc))
             return redirect("stakeholders:application_detail", pk=application.pk)
         except StakeholdersError as exc:
             form.add_error("statement", str(exc))
@@ -570,6 +577,9 @@ def application_detail(request: HttpRequest, application: Application, pk: int) 
 def upload_document(request: HttpRequest, application: Application, pk: int) -> HttpResponse:
     """Attach a PDF to a draft."""
     check_perm(request.user, perms.APPLY, application.organisation)
+    if application.state not in ("draft", "returned"):
+        messages.error(request, _("Documents can be added only before submitting."))
+        return redirect("stakeholders:application_detail", pk=application.pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -2,6 +2,8 @@
 
 Shared by the pages and the API so both apply the same rule."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import Http404
@@ -43,12 +45,26 @@ def run_action(
             reason=data.get("reason", ""),
         ),
     }
-    try:
+    with in_visible_terms(application, actor):
         return handlers[action]()
-    except ActionNotAllowed:
-        # Say it in the terms the actor may know (an applicant may not learn of an objection).
+
+
+@contextmanager
+def in_visible_terms(application: Application, actor: Any) -> Iterator[None]:
+    """Say a refusal in the terms the actor may know (an applicant may not learn of an
+    objection the process keeps with the secretariat)."""
+    try:
+        yield
+    except ActionNotAllowed as exc:
         raise ActionNotAllowed(
-            action,
+            exc.action,
             selectors.state_label(application, actor),
-            [a for a in selectors.visible_allowed_actions(application, actor)],
+            selectors.visible_allowed_actions(application, actor),
         ) from None
+
+
+def edit_statement(application: Application, *, actor: Any, statement: str) -> Application:
+    """The applicant edits the statement (pages and API)."""
+    check_perm(actor, perms.APPLY, application.organisation)
+    with in_visible_terms(application, actor):
+        return services.update_application(application, actor=actor, statement=statement)

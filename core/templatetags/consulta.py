@@ -34,3 +34,11 @@ def field_widget(bound_field: Any) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def visible_predecessor(process: Any, user: Any) -> Any:
+    """{% with before=process|visible_predecessor:request.user %}"""
+    from core.selectors import visible_predecessor as predecessor_for
+
+    return predecessor_for(process, user) if process.predecessor_id else None

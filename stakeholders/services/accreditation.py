@@ -56,9 +56,20 @@ def actions_allowed_in(state: str, track: str) -> list[str]:
     return names
 
 
+# Until the circulation or the decision, the track follows the organisation's ECOSOC status as
+# verified now: a verification that lapsed sends it through the non-objection procedure.
+_TRACK_STILL_OPEN = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_REVIEW}
+
+
+def current_track(application: Application) -> str:
+    if application.state in _TRACK_STILL_OPEN:
+        return _track_for(application.organisation)
+    return str(application.track)
+
+
 def allowed_actions(application: Application) -> list[str]:
     """The actions the application's state (and track) allows now, whoever may take them."""
-    return actions_allowed_in(str(application.state), str(application.track))
+    return actions_allowed_in(str(application.state), current_track(application))
 
 
 def _lock(application: Application, action: str) -> Application:
@@ -69,6 +80,7 @@ def _lock(application: Application, action: str) -> Application:
     )
     if action not in allowed_actions(locked):
         raise ActionNotAllowed(action, locked.get_state_display(), allowed_actions(locked))
+    locked.track = current_track(locked)  # saved with the transition
     return locked
 
 
@@ -407,7 +419,7 @@ def _carry_one(
             application = Application.objects.create(
                 process=process,
                 organisation=previous.organisation,
-                track=previous.track,
+                track=_track_for(previous.organisation),
                 state=state,
                 statement=previous.statement,
                 carried_over_from=previous,

@@ -423,8 +423,9 @@ def test_any_malformed_pdf_is_refused_not_crashed(process):
 
 
 @pytest.mark.django_db
-def test_each_applicant_is_told_in_their_own_language(process, django_capture_on_commit_callbacks,
-                                                     mailoutbox):
+def test_each_applicant_is_told_in_their_own_language(
+    process, django_capture_on_commit_callbacks, mailoutbox
+):
     french = make_user("fr@ngo.example")
     french.language = "fr"
     french.save()

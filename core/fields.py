@@ -1,0 +1,36 @@
+"""Form fields of the design system."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdecimal() and int(text) <= MAX_ID
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """Refuses values that are not ids before asking the database (SQLite overflows on them)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same, for several ids."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if not _is_id(item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
