@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from api.auth import required_auth
-from api.errors import ErrorOut
+from api.errors import responses
 from api.permissions import requires
 
 from . import permissions as perms
@@ -30,7 +30,7 @@ class MeOut(Schema):
     roles: list[GrantOut]
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=required_auth, summary="Who am I")
+@router.get("/me", response=responses({200: MeOut}, 401), auth=required_auth, summary="Who am I")
 @requires(perms.MANAGE_OWN_ACCOUNT)
 def me(request: HttpRequest) -> dict[str, object]:
     """The caller's account and roles."""

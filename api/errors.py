@@ -32,6 +32,11 @@ class ApiError(Exception):
         self.status, self.detail, self.errors = status, detail, errors or []
 
 
+def responses(success: dict[int, Any], *codes: int) -> dict[int, Any]:
+    """An endpoint's responses: its success schema, and the error shape for each error status."""
+    return {**success, **{code: ErrorOut for code in codes}}
+
+
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {"detail": detail, "errors": errors or []}
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from api.errors import ErrorOut
+from api.errors import responses
 from api.pagination import PagePagination
 
 from . import permissions as perms
@@ -45,7 +45,7 @@ def list_processes(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get(
     "/processes/{slug}",
-    response={200: ProcessOut, 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: ProcessOut}, 401, 404),
     summary="Read a process",
 )
 def get_process(request: HttpRequest, slug: str) -> object:

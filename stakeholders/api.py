@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from accounts.selectors import member_state_of
 from api.auth import required_auth
-from api.errors import ApiError, ErrorOut
+from api.errors import ApiError, responses
 from api.pagination import PagePagination
 from api.permissions import requires
 from core.permissions import check_perm, has_perm
@@ -287,7 +287,7 @@ def list_organisations(
 
 @router.post(
     "/organisations",
-    response={201: OrganisationOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({201: OrganisationOut}, 401, 409, 422),
     auth=required_auth,
     summary="Register an organisation",
 )
@@ -310,7 +310,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 @router.get(
     "/organisations/{pk}",
-    response={200: OrganisationOut, 404: ErrorOut},
+    response=responses({200: OrganisationOut}, 404),
     summary="Read an organisation",
 )
 def get_organisation(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -320,14 +320,7 @@ def get_organisation(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.patch(
     "/organisations/{pk}",
-    response={
-        200: OrganisationOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: OrganisationOut}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Edit an organisation",
 )
@@ -367,7 +360,7 @@ def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch
 
 @router.post(
     "/processes/{slug}/applications",
-    response={201: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ApplicationOut}, 401, 403, 404, 422),
     auth=required_auth,
     summary="Start an application",
 )
@@ -390,7 +383,7 @@ def create_application(
 
 @router.get(
     "/applications/{pk}",
-    response={200: ApplicationOut, 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: ApplicationOut}, 401, 404),
     auth=required_auth,
     summary="Read an application",
 )
@@ -405,14 +398,7 @@ class StatementIn(Schema):
 
 @router.patch(
     "/applications/{pk}",
-    response={
-        200: ApplicationOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: ApplicationOut}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Edit the statement",
 )
@@ -428,7 +414,7 @@ def patch_application(request: HttpRequest, pk: int, payload: StatementIn) -> di
 
 @router.post(
     "/applications/{pk}/documents",
-    response={201: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ApplicationOut}, 401, 403, 404, 422),
     auth=required_auth,
     summary="Attach a supporting document",
 )
@@ -474,7 +460,7 @@ class ApplicationSummaryOut(Schema):
 
 @router.get(
     "/processes/{slug}/applications",
-    response={200: list[ApplicationSummaryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=responses({200: list[ApplicationSummaryOut]}, 401, 403, 404),
     auth=required_auth,
     summary="Applications in a process",
 )
@@ -491,14 +477,7 @@ def list_applications(request: HttpRequest, slug: str, state: str = ""):  # type
 
 @router.post(
     "/applications/{pk}/objections",
-    response={
-        201: ObjectionOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({201: ObjectionOut}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Object to an application",
 )
@@ -529,7 +508,7 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dic
 
 @router.post(
     "/objections/{pk}/withdraw",
-    response={200: ObjectionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=responses({200: ObjectionOut}, 401, 403, 404, 409),
     auth=required_auth,
     summary="Withdraw an objection",
 )
@@ -551,14 +530,7 @@ def withdraw_objection(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.post(
     "/applications/{pk}/{action}",
-    response={
-        200: ApplicationOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response=responses({200: ApplicationOut}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Take a step: submit, withdraw, return, review, circulate, decide",
 )
