@@ -35,6 +35,7 @@ _TOKEN = re.compile(
   | (?P<number>\d+(?:\.\d*)?|\.\d+)
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<op><=|>=|!=|=|<|>|\+|-|\*|\||\(|\)|,)
+  | (?P<relpath>\.\.(?:/\.\.)*(?:/[A-Za-z_][\w.\-]*)+)
   | (?P<parent>\.\.)
   | (?P<current>\.)
   | (?P<path>(?:/[A-Za-z_][\w.\-]*)+)
@@ -63,7 +64,7 @@ def _tokens(text: str) -> list[Token]:
         kind = match.lastgroup or ""
         if kind == "ref":
             tokens.append(Token("ref", match.group("refname"), position))
-        elif kind == "path":
+        elif kind in ("path", "relpath"):
             # An absolute path (/data/group/question) names its last step.
             tokens.append(Token("ref", match.group(kind).rsplit("/", 1)[-1], position))
         elif kind != "space":

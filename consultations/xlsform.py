@@ -1,0 +1,239 @@
+"""Reading an XLSForm (.xlsx, .xls or the markdown-table form) into Consulta's form definition.
+
+pyxform does the parsing and the checks of the standard; this module turns its result into a
+small tree of our own, refuses what Consulta does not support (naming it), and compiles every
+expression with our evaluator so that an unsupported function is named at upload, not when
+somebody answers.
+"""
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .expressions import ExpressionError, compile_expression
+
+SUFFIXES = (".xlsx", ".xls", ".md")
+
+# pyxform's type names (after its aliases) → ours.
+TYPES = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "date": "date",
+    "time": "time",
+    "datetime": "dateTime",
+    "dateTime": "dateTime",
+    "note": "note",
+    "acknowledge": "acknowledge",
+    "trigger": "acknowledge",
+    "range": "range",
+    "rank": "rank",
+    "calculate": "calculate",
+    "hidden": "hidden",
+    "group": "group",
+    "repeat": "repeat",
+}
+# Filled in by the device, never asked: accepted, and left out of the form we show.
+METADATA = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "uri:deviceid",
+    "simserial",
+    "subscriberid",
+    "phonenumber",
+    "phone number",
+    "username",
+    "email",
+    "audit",
+    "instanceID",
+}
+REFUSED = {
+    "photo": "image",
+    "image": "image",
+    "audio": "audio",
+    "video": "video",
+    "file": "file",
+    "geopoint": "geopoint",
+    "geotrace": "geotrace",
+    "geoshape": "geoshape",
+    "barcode": "barcode",
+    "osm": "osm",
+    "select one external": "select_one_external",
+    "background-audio": "background-audio",
+    "start-geopoint": "start-geopoint",
+}
+EXPRESSION_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate": "calculation"}
+
+
+class FormError(ValueError):
+    """The file is not a form Consulta can run; the message says where and why."""
+
+
+@dataclass
+class Choice:
+    name: str
+    labels: dict[str, str]
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Question:
+    name: str
+    type: str
+    labels: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+    required: str = ""
+    required_messages: dict[str, str] = field(default_factory=dict)
+    relevant: str = ""
+    constraint: str = ""
+    constraint_messages: dict[str, str] = field(default_factory=dict)
+    calculation: str = ""
+    choice_filter: str = ""
+    default: str = ""
+    read_only: bool = False
+    appearance: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    parameters: dict[str, str] = field(default_factory=dict)
+    repeat_count: str = ""
+    children: list["Question"] = field(default_factory=list)
+
+    def walk(self) -> list["Question"]:
+        return [self, *[q for child in self.children for q in child.walk()]]
+
+
+@dataclass
+class FormDefinition:
+    form_id: str
+    title: str
+    version: str
+    default_language: str
+    languages: list[str]
+    children: list[Question]
+
+    def questions(self) -> list[Question]:
+        return [q for child in self.children for q in child.walk()]
+
+
+_LANGUAGE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\)\s*$")
+
+
+def _language_code(column: str) -> str:
+    """`English (en)` → en; a bare language name stays as written."""
+    match = _LANGUAGE.search(column)
+    return match.group(1).lower() if match else column.strip()
+
+
+def _texts(value: Any) -> dict[str, str]:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, dict):
+        return {_language_code(k): str(v) for k, v in value.items() if v not in (None, "")}
+    return {"default": str(value)}
+
+
+def _expression(text: Any, where: str) -> str:
+    source = str(text or "").strip()
+    if not source:
+        return ""
+    try:
+        compile_expression(source)
+    except ExpressionError as exc:
+        raise FormError(f"{where}: {exc}") from None
+    return source
+
+
+def _question(raw: dict[str, Any]) -> Question | None:
+    kind, name = str(raw.get("type", "")), str(raw.get("name", ""))
+    where = f"question “{name}”"
+    if kind in REFUSED:
+        raise FormError(f"{where}: the question type {REFUSED[kind]} is not supported")
+    if kind in METADATA or (kind == "group" and raw.get("control", {}).get("bodyless")):
+        return None
+    if kind not in TYPES:
+        raise FormError(f"{where}: the question type “{kind}” is not supported")
+    bind, control = raw.get("bind", {}), raw.get("control", {})
+    question = Question(
+        name=name,
+        type=TYPES[kind],
+        labels=_texts(raw.get("label")),
+        hints=_texts(raw.get("hint")),
+        required_messages=_texts(bind.get("jr:requiredMsg")),
+        constraint_messages=_texts(bind.get("jr:constraintMsg")),
+        default=str(raw.get("default", "") or ""),
+        read_only=str(bind.get("readonly", "")).lower() in ("true", "true()", "yes"),
+        appearance=str(control.get("appearance", "") or ""),
+        parameters={k: str(v) for k, v in (raw.get("parameters") or {}).items()},
+        choices=[
+            Choice(
+                str(c.get("name")),
+                _texts(c.get("label")),
+                {k: str(v) for k, v in c.items() if k not in ("name", "label", "media")},
+            )
+            for c in raw.get("choices", []) or []
+        ],
+    )
+    required = str(bind.get("required", "") or "")
+    question.required = (
+        ""
+        if required.lower() in ("", "false", "false()", "no")
+        else (
+            "true()"
+            if required.lower() in ("true", "true()", "yes")
+            else _expression(required, where)
+        )
+    )
+    for bind_key, attribute in EXPRESSION_BINDS.items():
+        setattr(question, attribute, _expression(bind.get(bind_key), f"{where}, {bind_key}"))
+    question.choice_filter = _expression(raw.get("choice_filter"), f"{where}, choice_filter")
+    question.repeat_count = _expression(control.get("jr:count"), f"{where}, repeat_count")
+    question.children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+    return question
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import parse_file_to_json
+
+    try:
+        return dict(parse_file_to_json(str(path), warnings=[]))
+    except PyXFormError as exc:
+        message = str(exc).strip()
+        if "not recognized as a supported type" in message:
+            # pyxform says this of a file whose content is not a workbook at all.
+            message = "This file could not be read as an XLSForm (its content is not a workbook)."
+        raise FormError(message) from None
+    except Exception as exc:
+        # xlrd, openpyxl and the markdown reader fail in many ways on files that are not forms.
+        raise FormError(
+            f"This file could not be read as an XLSForm ({type(exc).__name__})."
+        ) from None
+
+
+def load_xlsform(content: bytes, filename: str) -> FormDefinition:
+    """Read a form from an uploaded file; FormError says what is wrong."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FormError(f"An XLSForm is a .xlsx, .xls or .md file, not “{suffix or filename}”.")
+    with tempfile.TemporaryDirectory(prefix="consulta-xlsform-") as folder:
+        path = Path(folder) / f"form{suffix}"
+        path.write_bytes(content)
+        raw = _parse(path)
+    children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+    languages = sorted({lang for q in children for item in q.walk() for lang in item.labels})
+    default = str(raw.get("default_language") or "default")
+    return FormDefinition(
+        form_id=str(raw.get("id_string") or raw.get("name") or ""),
+        title=str(raw.get("title") or ""),
+        version=str(raw.get("version") or ""),
+        default_language=_language_code(default),
+        languages=languages,
+        children=children,
+    )
