@@ -4,7 +4,3 @@ class AccountsError(Exception):
 
 class InvalidRoleGrant(AccountsError):
     pass
-
-
-class UnknownAccount(AccountsError):
-    pass

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 
 
-def _is_id(value: Any) -> bool:
+def is_id(value: Any) -> bool:
+    """A positive integer id the database can hold, as sent in a form."""
     text = str(value)
     return text.isascii() and text.isdecimal() and int(text) <= MAX_ID
 
@@ -17,7 +18,7 @@ class IdModelChoiceField(forms.ModelChoiceField):
     """Refuses values that are not ids before asking the database (SQLite overflows on them)."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not _is_id(value):
+        if value not in self.empty_values and not is_id(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -27,7 +28,7 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value: Any) -> Any:
         for item in value:
-            if not _is_id(item):
+            if not is_id(item):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -1,7 +1,5 @@
 """The 193 UN Member States by ISO 3166-1 alpha-2 code, with their UN short names."""
 
-from django.utils.translation import gettext_lazy as _
-
 MEMBER_STATES: dict[str, str] = {
     "AF": "Afghanistan",
     "AL": "Albania",
@@ -197,7 +195,3 @@ MEMBER_STATES: dict[str, str] = {
     "ZM": "Zambia",
     "ZW": "Zimbabwe",
 }
-
-MEMBER_STATE_CHOICES = [("", _("— none —"))] + sorted(
-    MEMBER_STATES.items(), key=lambda item: item[1]
-)

@@ -49,13 +49,6 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-CLOSED_STATES = {
-    ApplicationState.ACCREDITED,
-    ApplicationState.NOT_ACCREDITED,
-    ApplicationState.WITHDRAWN,
-}
-
-
 class ObjectionTransparency(models.TextChoices):
     SECRETARIAT = "secretariat", _("Visible to the secretariat only")
     APPLICANT = "applicant", _("The applicant learns of it (and of its basis, if disclosed)")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import member_state_of
 from core.exports import FORMATS, export_response
+from core.fields import is_id
 from core.models import Process
 from core.pagecache import cache_public_page
 from core.permissions import SIGNED_IN, check_perm, has_perm, permission_required
@@ -48,7 +49,7 @@ from .workflow import edit_statement, run_action
 
 def _id(value: str) -> int:
     """An id sent in a form; anything else is a page that does not exist."""
-    if not (value.isascii() and value.isdecimal()) or len(value) > 18:
+    if not is_id(value):
         raise Http404
     return int(value)
 
