@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "stakeholders",
+    "consultations",
     "api",
     "allauth",
     "allauth.account",

@@ -8,7 +8,7 @@ somebody answers.
 
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,10 @@ EXPRESSION_BINDS = {"relevant": "relevant", "constraint": "constraint", "calcula
 class FormError(ValueError):
     """The file is not a form Consulta can run; the message says where and why."""
 
+    def __init__(self, message: str, *, question: str = "", column: str = "") -> None:
+        super().__init__(message)
+        self.question, self.column = question, column
+
 
 @dataclass
 class Choice:
@@ -139,14 +143,14 @@ def _texts(value: Any) -> dict[str, str]:
     return {"default": str(value)}
 
 
-def _expression(text: Any, where: str) -> str:
+def _expression(text: Any, name: str, column: str) -> str:
     source = str(text or "").strip()
     if not source:
         return ""
     try:
         compile_expression(source)
     except ExpressionError as exc:
-        raise FormError(f"{where}: {exc}") from None
+        raise FormError(f"question “{name}”: {exc}", question=name, column=column) from None
     return source
 
 
@@ -154,11 +158,17 @@ def _question(raw: dict[str, Any]) -> Question | None:
     kind, name = str(raw.get("type", "")), str(raw.get("name", ""))
     where = f"question “{name}”"
     if kind in REFUSED:
-        raise FormError(f"{where}: the question type {REFUSED[kind]} is not supported")
+        raise FormError(
+            f"{where}: the question type {REFUSED[kind]} is not supported",
+            question=name,
+            column="type",
+        )
     if kind in METADATA or (kind == "group" and raw.get("control", {}).get("bodyless")):
         return None
     if kind not in TYPES:
-        raise FormError(f"{where}: the question type “{kind}” is not supported")
+        raise FormError(
+            f"{where}: the question type “{kind}” is not supported", question=name, column="type"
+        )
     bind, control = raw.get("bind", {}), raw.get("control", {})
     question = Question(
         name=name,
@@ -187,13 +197,13 @@ def _question(raw: dict[str, Any]) -> Question | None:
         else (
             "true()"
             if required.lower() in ("true", "true()", "yes")
-            else _expression(required, where)
+            else _expression(required, name, "required")
         )
     )
     for bind_key, attribute in EXPRESSION_BINDS.items():
-        setattr(question, attribute, _expression(bind.get(bind_key), f"{where}, {bind_key}"))
-    question.choice_filter = _expression(raw.get("choice_filter"), f"{where}, choice_filter")
-    question.repeat_count = _expression(control.get("jr:count"), f"{where}, repeat_count")
+        setattr(question, attribute, _expression(bind.get(bind_key), name, attribute))
+    question.choice_filter = _expression(raw.get("choice_filter"), name, "choice_filter")
+    question.repeat_count = _expression(control.get("jr:count"), name, "repeat_count")
     question.children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
     return question
 
@@ -217,6 +227,62 @@ def _parse(path: Path) -> dict[str, Any]:
         ) from None
 
 
+def _survey_rows(path: Path) -> list[list[str]]:
+    """The cells of the survey sheet, row by row as a spreadsheet numbers them (header = 1)."""
+    suffix = path.suffix
+    if suffix == ".md":
+        rows, inside = [], False
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.strip().startswith("|") and cells[0]:
+                inside = cells[0].lower() == "survey"
+            elif inside and line.strip().startswith("|"):
+                rows.append(cells[1:])
+        return rows
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = next((book[n] for n in book.sheetnames if n.strip().lower() == "survey"), None)
+        return (
+            []
+            if sheet is None
+            else [
+                ["" if v is None else str(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        )
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    sheet = next((s for s in book.sheets() if s.name.strip().lower() == "survey"), None)
+    return (
+        [] if sheet is None else [[str(v) for v in sheet.row_values(i)] for i in range(sheet.nrows)]
+    )
+
+
+def _located(error: FormError, path: Path) -> FormError:
+    """Add the sheet, row and column to an error about one question."""
+    try:
+        rows = _survey_rows(path)
+    except Exception:  # the file was read once already; a second reader failing is no news
+        return error
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    column = {"calculation": "calculation", "repeat_count": "repeat_count"}.get(
+        error.column, error.column
+    )
+    if "name" not in header:
+        return error
+    for number, row in enumerate(rows[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        if cells.get("name", "").strip() == error.question:
+            where = f"Sheet survey, row {number}"
+            if column in header:
+                where += f", column {column}"
+            return FormError(f"{where}: {error}", question=error.question, column=error.column)
+    return error
+
+
 def load_xlsform(content: bytes, filename: str) -> FormDefinition:
     """Read a form from an uploaded file; FormError says what is wrong."""
     suffix = Path(filename).suffix.lower()
@@ -226,7 +292,10 @@ def load_xlsform(content: bytes, filename: str) -> FormDefinition:
         path = Path(folder) / f"form{suffix}"
         path.write_bytes(content)
         raw = _parse(path)
-    children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+        try:
+            children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+        except FormError as exc:
+            raise _located(exc, path) from None
     languages = sorted({lang for q in children for item in q.walk() for lang in item.labels})
     default = str(raw.get("default_language") or "default")
     return FormDefinition(
@@ -237,3 +306,21 @@ def load_xlsform(content: bytes, filename: str) -> FormDefinition:
         languages=languages,
         children=children,
     )
+
+
+def to_dict(form: FormDefinition) -> dict[str, Any]:
+    """The definition as JSON, to store beside the uploaded file."""
+    return asdict(form)
+
+
+def _question_from(data: dict[str, Any]) -> Question:
+    values = dict(data)
+    values["choices"] = [Choice(**c) for c in values.get("choices", [])]
+    values["children"] = [_question_from(c) for c in values.get("children", [])]
+    return Question(**values)
+
+
+def from_dict(data: dict[str, Any]) -> FormDefinition:
+    values = dict(data)
+    values["children"] = [_question_from(c) for c in values.get("children", [])]
+    return FormDefinition(**values)

@@ -33,7 +33,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def _xlsx_safe(value: Any) -> Any:
+def xlsx_safe(value: Any) -> Any:
     """XLSX cannot hold most control characters: drop them rather than fail the whole file."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -47,7 +47,7 @@ def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> b
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_xlsx_safe(neutralise(v)) for v in row])
+        sheet.append([xlsx_safe(neutralise(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -255,3 +255,14 @@ def visible_allowed_actions(application: Application, viewer: Any) -> list[str]:
     if member_state_of(viewer) and not is_process_staff(viewer, application.process):
         return []  # Member States take no step of the pipeline; they object, or do not.
     return actions_allowed_in(visible_state(application, viewer), current_track(application))
+
+
+def accredited_organisations_of(user: Any, process: Process) -> QuerySet[Organisation]:
+    """The organisations the user belongs to that are accredited to the process."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user,
+        applications__process=process,
+        applications__state=S.ACCREDITED,
+    ).distinct()

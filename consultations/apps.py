@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from core.demo import register_loader
+        from core.navigation import add_process_link
+        from core.pagecache import watch
+
+        from . import (
+            models,
+            permissions,  # noqa: F401  (registers the permissions)
+        )
+
+        # Responses are not watched: a submission must not empty the public page cache.
+        watch(models.Consultation, models.FormVersion)
+
+        def load_demo(**kwargs: object) -> list[str]:
+            from .demo import load
+
+            return load(**kwargs)  # type: ignore[arg-type]
+
+        register_loader("consultations", load_demo, order=30)
+        add_process_link(_("Consultations"), "consultations:list", order=20)

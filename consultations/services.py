@@ -1,0 +1,425 @@
+"""Every write of consultations: setting them up, their forms, their status, and responses."""
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from collections import Counter
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.models import Process
+from stakeholders.selectors import accredited_organisations_of
+
+from .choices import NEXT_STATUS, Audience, Status
+from .exceptions import (
+    AlreadyAnswered,
+    FormLocked,
+    InstanceConflict,
+    InvalidResponse,
+    NoForm,
+    NotInAudience,
+    NotOpen,
+    StatusNotAllowed,
+)
+from .models import (
+    Consultation,
+    Draft,
+    ExportJob,
+    FormVersion,
+    Invitee,
+    Participation,
+    Response,
+    Tally,
+)
+from .permissions import in_audience
+from .tallying import cells_of
+from .validation import validate_submission
+from .xlsform import FormDefinition, from_dict, load_xlsform, to_dict
+
+CONSULTATION_FIELDS = (
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "languages",
+    "audience",
+    "identity",
+    "layout",
+)
+
+
+# Setting up ---------------------------------------------------------------------------------------
+
+
+def create_consultation(process: Process, *, actor: Any, slug: str, **fields: Any) -> Consultation:
+    """Create a draft consultation in a process."""
+    consultation = Consultation(process=process, slug=slug, created_by=actor)
+    for name in CONSULTATION_FIELDS:
+        if name in fields:
+            setattr(consultation, name, fields[name])
+    consultation.full_clean()
+    with transaction.atomic():
+        consultation.save()
+        audit.record(
+            "consultations.consultation.created", actor=actor, obj=consultation, process=process
+        )
+    return consultation
+
+
+def update_consultation(consultation: Consultation, *, actor: Any, **fields: Any) -> Consultation:
+    """Change a consultation's settings (the identity mode only before the first response)."""
+    changed = {}
+    for name in CONSULTATION_FIELDS:
+        if name in fields and getattr(consultation, name) != fields[name]:
+            changed[name] = str(fields[name])
+            setattr(consultation, name, fields[name])
+    if "identity" in changed and consultation.responses.exists():
+        raise FormLocked()
+    consultation.full_clean()
+    with transaction.atomic():
+        consultation.save()
+        audit.record(
+            "consultations.consultation.changed",
+            actor=actor,
+            obj=consultation,
+            process=consultation.process,
+            data={"fields": sorted(changed)},
+        )
+    return consultation
+
+
+def upload_form(
+    consultation: Consultation, *, actor: Any, content: bytes, filename: str
+) -> FormVersion:
+    """Read an XLSForm (raising FormError) and make it the consultation's form."""
+    form = load_xlsform(content, filename)
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.responses.exists():
+            raise FormLocked()
+        last = locked.versions.order_by("-number").values_list("number", flat=True).first()
+        version = FormVersion.objects.create(
+            consultation=locked,
+            number=(last or 0) + 1,
+            filename=filename[:200],
+            source=content,
+            definition=to_dict(form),
+            uploaded_by=actor,
+        )
+        if not locked.languages:
+            locked.languages = [lang for lang in form.languages if lang != "default"]
+            locked.save(update_fields=["languages", "updated_at"])
+        audit.record(
+            "consultations.form.uploaded",
+            actor=actor,
+            obj=consultation,
+            process=consultation.process,
+            data={"version": version.number, "file": version.filename},
+        )
+    return version
+
+
+def set_status(consultation: Consultation, status: str, *, actor: Any) -> Consultation:
+    """Open, close, reopen or publish the results of a consultation."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        allowed = NEXT_STATUS[Status(locked.status)]
+        if status not in allowed:
+            raise StatusNotAllowed(
+                locked.get_status_display(),
+                Status(status).label if status in Status.values else status,
+                sorted(str(s) for s in allowed),
+            )
+        if status == Status.OPEN and not locked.versions.exists():
+            raise NoForm()
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        audit.record(
+            f"consultations.consultation.{status}",
+            actor=actor,
+            obj=locked,
+            process=locked.process,
+        )
+    consultation.status = status
+    return consultation
+
+
+def set_invitees(consultation: Consultation, emails: list[str], *, actor: Any) -> int:
+    """Replace the invited list; returns how many addresses it holds."""
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    with transaction.atomic():
+        consultation.invitees.exclude(email__in=wanted).delete()
+        existing = set(consultation.invitees.values_list("email", flat=True))
+        Invitee.objects.bulk_create(
+            [Invitee(consultation=consultation, email=e) for e in wanted if e not in existing]
+        )
+        audit.record(
+            "consultations.invitees.changed",
+            actor=actor,
+            obj=consultation,
+            process=consultation.process,
+            data={"count": len(wanted)},
+        )
+    return len(wanted)
+
+
+# Answering ---------------------------------------------------------------------------------------
+
+
+def current_version(consultation: Consultation) -> FormVersion | None:
+    return consultation.versions.order_by("-number").first()
+
+
+@lru_cache(maxsize=64)
+def _definition(version_id: int, uploaded_at: datetime) -> FormDefinition:
+    # A version never changes once stored, so its parsed form is kept per process.
+    return from_dict(FormVersion.objects.values_list("definition", flat=True).get(pk=version_id))
+
+
+def definition_of(version: FormVersion) -> FormDefinition:
+    return _definition(version.pk, version.uploaded_at)
+
+
+def check_window(consultation: Consultation, now: datetime | None = None) -> None:
+    """Raise NotOpen unless the consultation takes answers now."""
+    now = now or timezone.now()
+    if consultation.status != Status.OPEN or not (
+        consultation.opens_at <= now < consultation.closes_at
+    ):
+        raise NotOpen(consultation.opens_at, consultation.closes_at)
+
+
+def _reference(consultation: Consultation, instance_id: uuid.UUID) -> str:
+    """A receipt code derived from the instance: the same on a retry, and meaningless alone."""
+    key = settings.SECRET_KEY.encode()
+    raw = hmac.new(key, f"receipt:{consultation.pk}:{instance_id}".encode(), "sha256").digest()
+    code = base64.b32encode(raw).decode()[:12]
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def _participation_digest(consultation: Consultation, user: Any) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"answered:{consultation.pk}:{user.pk}".encode(), "sha256").hexdigest()
+
+
+def _digest(payload: dict[str, Any]) -> str:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _respondent(
+    consultation: Consultation, actor: Any, organisation_id: int | None
+) -> tuple[Any, str, str]:
+    """The organisation answered for (None if none), and the kind and region it gives."""
+    if not in_audience(actor, consultation):
+        raise NotInAudience()
+    if not getattr(actor, "is_authenticated", False):
+        return None, "", ""
+    if consultation.audience == Audience.ACCREDITED:
+        choices = accredited_organisations_of(actor, consultation.process)
+    else:
+        from stakeholders.selectors import organisations_of
+
+        choices = organisations_of(actor)
+    if organisation_id is None:
+        organisation = choices.first() if consultation.audience == Audience.ACCREDITED else None
+    else:
+        organisation = choices.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise InvalidResponse([{"field": "organisation_id", "message": str(NotInAudience())}])
+    if organisation is None:
+        return None, "", ""
+    return organisation, organisation.kind, organisation.region
+
+
+def submit_response(
+    consultation: Consultation,
+    *,
+    actor: Any,
+    instance_id: uuid.UUID,
+    answers: Any,
+    language: str = "",
+    organisation_id: int | None = None,
+    declared: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> tuple[Response, bool]:
+    """Store a response (and count it), or return the one already stored for this instance.
+
+    Returns (response, created). Raises NotOpen, NotInAudience, AlreadyAnswered,
+    InstanceConflict or InvalidResponse; nothing is stored on any refusal.
+    """
+    declared = {k: v for k, v in (declared or {}).items() if v}
+    payload = {"answers": answers, "language": language, "organisation": organisation_id}
+    digest = _digest({**payload, "declared": declared})
+    existing = _existing(consultation, instance_id, digest)
+    if existing is not None:
+        return existing, False
+    check_window(consultation, now)
+    organisation, kind, region = _respondent(consultation, actor, organisation_id)
+    version = current_version(consultation)
+    if version is None:
+        raise NotOpen(consultation.opens_at, consultation.closes_at)
+    form = definition_of(version)
+    result = validate_submission(form, answers, language or form.default_language)
+    if not result.valid:
+        raise InvalidResponse(result.errors)
+    if consultation.is_anonymous or organisation is None:
+        kind, region = declared.get("kind", ""), declared.get("region", "")
+    response = Response(
+        consultation=consultation,
+        version=version,
+        instance_id=instance_id,
+        reference=_reference(consultation, instance_id),
+        digest=digest,
+        language=language or form.default_language,
+        answers=result.answers,
+        kind=kind,
+        region=region,
+        submitted_at=now or timezone.now(),
+    )
+    if not consultation.is_anonymous:
+        response.respondent = actor if getattr(actor, "is_authenticated", False) else None
+        response.organisation = organisation
+    try:
+        with transaction.atomic():
+            _record_participation(consultation, actor)
+            response.save()
+            _count(consultation, form, response)
+            if getattr(actor, "is_authenticated", False):
+                Draft.objects.filter(consultation=consultation, respondent=actor).delete()
+    except IntegrityError:
+        # Another request with the same instance_id won the race: answer as for a retry.
+        existing = _existing(consultation, instance_id, digest)
+        if existing is None:
+            raise AlreadyAnswered() from None
+        return existing, False
+    return response, True
+
+
+def _existing(consultation: Consultation, instance_id: uuid.UUID, digest: str) -> Response | None:
+    found = Response.objects.filter(consultation=consultation, instance_id=instance_id).first()
+    if found is not None and found.digest != digest:
+        raise InstanceConflict()
+    return found
+
+
+def _record_participation(consultation: Consultation, actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        return
+    digest = _participation_digest(consultation, actor)
+    try:
+        with transaction.atomic():
+            Participation.objects.create(consultation=consultation, digest=digest)
+    except IntegrityError:
+        raise AlreadyAnswered() from None
+
+
+def has_answered(consultation: Consultation, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    digest = _participation_digest(consultation, user)
+    return Participation.objects.filter(consultation=consultation, digest=digest).exists()
+
+
+def _count(consultation: Consultation, form: FormDefinition, response: Response) -> None:
+    """Add the response to the running tallies, in one statement."""
+    cells = Counter(cells_of(form, response.answers))
+    cells[("", "")] += 1
+    rows = sorted(
+        (consultation.pk, question[:200], value[:200], response.kind, response.region, n)
+        for (question, value), n in cells.items()
+    )
+    table = connection.ops.quote_name(Tally._meta.db_table)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    # Rows are sorted so that concurrent submissions lock them in the same order (no deadlock).
+    # The table name is ours and every value is a parameter.
+    sql = "".join(  # noqa: S608
+        [
+            f"INSERT INTO {table} (consultation_id, question, value, kind, region, count) ",
+            f"VALUES {placeholders} ",
+            "ON CONFLICT (consultation_id, question, value, kind, region) ",
+            f"DO UPDATE SET count = {table}.count + excluded.count",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for row in rows for v in row])
+
+
+def save_draft(
+    consultation: Consultation, *, actor: Any, answers: dict[str, Any], page: int = 0
+) -> Draft:
+    """Keep a signed-in respondent's unfinished answers."""
+    check_window(consultation)
+    if not in_audience(actor, consultation):
+        raise NotInAudience()
+    if has_answered(consultation, actor):
+        raise AlreadyAnswered()
+    draft, _created = Draft.objects.update_or_create(
+        consultation=consultation, respondent=actor, defaults={"answers": answers, "page": page}
+    )
+    return draft
+
+
+# Exports -----------------------------------------------------------------------------------------
+
+
+def request_export(
+    consultation: Consultation, *, actor: Any, fmt: str, labels: bool, language: str
+) -> ExportJob:
+    """Queue an export to be built in the background; the page follows its progress."""
+    job = ExportJob.objects.create(
+        consultation=consultation,
+        requested_by=actor,
+        format=fmt,
+        options={"labels": labels, "language": language},
+        total=consultation.responses.count(),
+    )
+    audit.record(
+        "consultations.export.requested",
+        actor=actor,
+        obj=consultation,
+        process=consultation.process,
+        data={"format": fmt},
+    )
+    from core.tasks import enqueue_on_commit
+
+    from .tasks import build_export as task
+
+    enqueue_on_commit(task, job.pk)
+    return job
+
+
+def build_export(job: ExportJob) -> ExportJob:
+    """Write the export's file, telling the job how far it got."""
+    from .exports import Layout, write_export
+
+    consultation = job.consultation
+    version = current_version(consultation)
+    if version is None:
+        job.state, job.error = "failed", "no form"
+        job.save(update_fields=["state", "error"])
+        return job
+    layout = Layout(
+        consultation,
+        definition_of(version),
+        labels=bool(job.options.get("labels")),
+        language=str(job.options.get("language", "")),
+    )
+    ExportJob.objects.filter(pk=job.pk).update(state="running")
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(done=done)
+
+    responses = consultation.responses.select_related("respondent", "organisation").order_by("id")
+    job.content = write_export(job.format, layout, responses.iterator(chunk_size=1000), progress)
+    job.state, job.done = "ready", job.total
+    job.save(update_fields=["content", "state", "done"])
+    return job
