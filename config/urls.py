@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("stakeholders.urls")),
+    path("", include("consultations.urls")),
     path("", include("core.urls")),
 ]
 

@@ -74,6 +74,17 @@ def create_consultation(process: Process, *, actor: Any, slug: str, **fields: An
     return consultation
 
 
+def create_consultation_with_form(
+    process: Process, *, actor: Any, slug: str, content: bytes, filename: str, **fields: Any
+) -> Consultation:
+    """Create a draft consultation and its form together; a bad form creates nothing."""
+    load_xlsform(content, filename)
+    with transaction.atomic():
+        consultation = create_consultation(process, actor=actor, slug=slug, **fields)
+        upload_form(consultation, actor=actor, content=content, filename=filename)
+    return consultation
+
+
 def update_consultation(consultation: Consultation, *, actor: Any, **fields: Any) -> Consultation:
     """Change a consultation's settings (the identity mode only before the first response)."""
     changed = {}

@@ -26,6 +26,11 @@ ANSWERLESS = {"note", "group"}
 class Result:
     answers: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    # What the page needs to follow the answers: paths of questions that do not apply, the
+    # number of entries a repeat_count asks for, and the options a choice_filter leaves.
+    hidden: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    offered: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -95,6 +100,7 @@ class _Checker:
                 # Answers to questions that do not apply are dropped, as in ODK, and read as empty.
                 for dropped in question.walk():
                     scope_target(scope)[dropped.name] = ""
+                self.result.hidden.append(path)
                 continue
             if question.type == "group":
                 self.questions(question.children, given, out, scope, prefix)
@@ -117,6 +123,8 @@ class _Checker:
             expected = to_number(
                 compile_expression(question.repeat_count).evaluate(self.context(scope))
             )
+            if not math.isnan(expected):
+                self.result.counts[path] = max(0, int(expected))
             if not math.isnan(expected) and len(instances) != int(expected):
                 self.error(path, _("This part needs %(count)s entries.") % {"count": int(expected)})
         cleaned = []
@@ -145,7 +153,10 @@ class _Checker:
     def answer(
         self, question: Question, raw: Any, out: dict[str, Any], scope: _Scope, path: str
     ) -> None:
-        value, problem = convert(question, raw, self.choices(question, scope, path))
+        offered = self.choices(question, scope, path)
+        if question.choice_filter:
+            self.result.offered[path] = [c.name for c in question.choices if c.name in offered]
+        value, problem = convert(question, raw, offered)
         if problem:
             self.error(path, problem)
             return

@@ -1,0 +1,613 @@
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.models import Process
+from core.permissions import has_perm, permission_required
+from core.selectors import process_for
+from stakeholders.selectors import accredited_organisations_of, organisations_of
+
+from . import permissions as perms
+from . import selectors, services
+from .choices import Audience, Status
+from .exceptions import ConsultationError, InvalidResponse
+from .exports import CONTENT_TYPES, Layout, write_export
+from .forms import ConsultationForm, DeclarationForm, ExportForm, InviteesForm, ResultsFilterForm
+from .models import Consultation
+from .rendering import (
+    Drawing,
+    answers_from_post,
+    input_id,
+    pages_of,
+    paths_of,
+    state_from,
+    state_json,
+)
+from .results import build_results
+from .validation import validate_submission
+from .xlsform import FormDefinition, FormError
+
+# Exports of more responses than this are built in the background.
+BACKGROUND_EXPORT_FROM = 2000
+
+
+def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
+    return process_for(request.user, slug)
+
+
+def _consultation(request: HttpRequest, slug: str, **kwargs: Any) -> Consultation:
+    return selectors.consultation_for(request.user, slug)
+
+
+# Lists and set-up --------------------------------------------------------------------------------
+
+
+@require_GET
+def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A process's consultations (drafts only for its secretariat)."""
+    process = process_for(request.user, slug)
+    return render(
+        request,
+        "consultations/list.html",
+        {
+            "process": process,
+            "consultations": selectors.consultations_in(process, request.user),
+            "can_create": has_perm(request.user, perms.MANAGE, process),
+        },
+    )
+
+
+@permission_required(perms.MANAGE, obj=_process)
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
+    """Create a consultation with its XLSForm."""
+    form = ConsultationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("form_file")
+        if Consultation.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("This short name is taken."))
+        else:
+            content = upload.read()
+            try:
+                consultation = services.create_consultation_with_form(
+                    process, actor=request.user, content=content, filename=upload.name, **data
+                )
+            except FormError as exc:
+                form.add_error("form_file", str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The consultation was created as a draft."))
+                return redirect("consultations:detail", slug=consultation.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "consultations/edit.html", {"process": process, "form": form}, status=status
+    )
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@permission_required(perms.MANAGE, obj=_consultation)
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """Change a consultation's settings, its form and its invited list."""
+    initial = {name: getattr(consultation, name) for name in services.CONSULTATION_FIELDS}
+    form = ConsultationForm(
+        request.POST or None, request.FILES or None, editing=True, initial=initial
+    )
+    invitees = InviteesForm(
+        request.POST or None,
+        prefix="invitees",
+        initial={"emails": "\n".join(consultation.invitees.values_list("email", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid() and invitees.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("form_file")
+        try:
+            if upload is not None:
+                services.upload_form(
+                    consultation, actor=request.user, content=upload.read(), filename=upload.name
+                )
+            services.update_consultation(consultation, actor=request.user, **data)
+            services.set_invitees(consultation, invitees.cleaned_data["emails"], actor=request.user)
+        except FormError as exc:
+            form.add_error("form_file", str(exc))
+        except ConsultationError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The consultation was saved."))
+            return redirect("consultations:detail", slug=consultation.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "consultations/edit.html",
+        {
+            "process": consultation.process,
+            "consultation": consultation,
+            "form": form,
+            "invitees": invitees,
+        },
+        status=status,
+    )
+
+
+@permission_required(perms.MANAGE, obj=_consultation)
+@require_POST
+def consultation_status(
+    request: HttpRequest, consultation: Consultation, slug: str
+) -> HttpResponse:
+    """Open, close, reopen, or publish the results."""
+    wanted = request.POST.get("status", "")
+    if wanted not in Status.values:
+        raise Http404
+    try:
+        services.set_status(consultation, wanted, actor=request.user)
+    except ConsultationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The consultation is now: %(status)s.") % {"status": Status(wanted).label}
+        )
+    return redirect("consultations:detail", slug=consultation.slug)
+
+
+@permission_required(perms.VIEW, obj=_consultation)
+@require_GET
+def form_download(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """The XLSForm as it was uploaded."""
+    version = services.current_version(consultation)
+    if version is None:
+        raise Http404
+    response = HttpResponse(bytes(version.source), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    return response
+
+
+# Answering ---------------------------------------------------------------------------------------
+
+
+def _language(request: HttpRequest, form: FormDefinition) -> str:
+    asked = request.POST.get("_language") or request.GET.get("lang") or request.LANGUAGE_CODE
+    asked = (asked or "").lower()
+    for code in (asked, asked.split("-")[0]):
+        if code in form.languages:
+            return code
+    return form.default_language
+
+
+class _Answering:
+    """The state of one answering page: form, language, page, answers and what to show."""
+
+    def __init__(self, request: HttpRequest, consultation: Consultation) -> None:
+        self.request, self.consultation = request, consultation
+        self.version = services.current_version(consultation)
+        self.form = services.definition_of(self.version) if self.version else None
+        self.pages = pages_of(self.form, consultation.layout == "per_group") if self.form else []
+        self.language = _language(request, self.form) if self.form else ""
+        self.answers: dict[str, Any] = {}
+        self.page = 0
+        self.show_errors = False
+        self.instance_id = str(uuid.uuid4())
+        self.message = ""
+
+    @property
+    def last_page(self) -> bool:
+        return self.page >= len(self.pages) - 1
+
+    def from_draft(self) -> None:
+        draft = selectors.draft_of(self.consultation, self.request.user)
+        if draft is not None:
+            self.answers, self.page = dict(draft.answers), min(draft.page, len(self.pages) - 1)
+
+    def from_post(self) -> None:
+        post = self.request.POST
+        self.answers = state_from(post.get("_state", ""))
+        self.page = max(0, min(_int(post.get("_page")), len(self.pages) - 1))
+        questions = self.pages[self.page]
+        for name in paths_of(questions):
+            self.answers.pop(name, None)
+        assert self.form is not None
+        self.answers.update(answers_from_post(self.form, post, questions))
+        if _is_uuid(post.get("instance_id", "")):
+            self.instance_id = post["instance_id"]
+
+    def check(self) -> Any:
+        assert self.form is not None
+        return validate_submission(self.form, self.answers, self.language)
+
+    def page_errors(self, result: Any) -> list[dict[str, str]]:
+        names = paths_of(self.pages[self.page])
+        return [e for e in result.errors if _root(e["field"]) in names]
+
+    def context(self, declaration: DeclarationForm | None = None) -> dict[str, Any]:
+        result = self.check()
+        if not self.show_errors:
+            result.errors = []
+        elif not self.last_page:
+            result.errors = self.page_errors(result)
+        assert self.form is not None
+        drawing = Drawing(self.form, self.language, self.answers, result)
+        questions = self.pages[self.page]
+        others = {k: v for k, v in self.answers.items() if k not in paths_of(questions)}
+        nodes = drawing.nodes(questions, self.answers, "")
+        labels = _labels(nodes)
+        return {
+            "nodes": nodes,
+            "errors": [
+                {**e, "id": input_id(e["field"]), "label": labels.get(e["field"], e["field"])}
+                for e in result.errors
+            ],
+            "state": state_json(others),
+            "page": self.page,
+            "pages": len(self.pages),
+            "last_page": self.last_page,
+            "language": self.language,
+            "rtl": self.language in ("ar", "he", "fa", "ur"),
+            "form_languages": [(code, _language_name(code)) for code in self.form.languages],
+            "instance_id": self.instance_id,
+            "declaration": declaration,
+            "message": self.message,
+        }
+
+
+def _labels(nodes: list[Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in nodes:
+        found[node.path] = node.label
+        for child in [*node.children, *[c for entry in node.entries for c in entry]]:
+            found.update(_labels([child]))
+    return found
+
+
+def _language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
+
+
+def _int(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _is_uuid(raw: str) -> bool:
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _root(path: str) -> str:
+    return path.split("[")[0].split(".")[0]
+
+
+def _declaration(request: HttpRequest, consultation: Consultation) -> DeclarationForm:
+    user = request.user
+    organisations: list[Any] = []
+    if user.is_authenticated and not consultation.is_anonymous:
+        found = (
+            accredited_organisations_of(user, consultation.process)
+            if consultation.audience == Audience.ACCREDITED
+            else organisations_of(user)
+        )
+        organisations = list(found)
+    return DeclarationForm(
+        request.POST or None,
+        prefix="about",
+        organisations=organisations,
+        ask_declaration=consultation.is_anonymous or not organisations,
+    )
+
+
+@permission_required(perms.VIEW, obj=_consultation)
+@require_http_methods(["GET", "POST"])
+def consultation_detail(
+    request: HttpRequest, consultation: Consultation, slug: str
+) -> HttpResponse:
+    """The consultation, and its form for those it asks while it is open."""
+    state = _Answering(request, consultation)
+    can_answer = has_perm(request.user, perms.ANSWER, consultation)
+    is_open = _is_open(consultation)
+    answered = services.has_answered(consultation, request.user)
+    declaration = _declaration(request, consultation)
+    status = 200
+    if request.method == "POST":
+        if not can_answer:
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            raise PermissionDenied(perms.ANSWER)
+        if state.form is None or not is_open or answered:
+            messages.error(request, _("This consultation is not taking answers."))
+            return redirect("consultations:detail", slug=consultation.slug)
+        state.from_post()
+        response = _act(request, consultation, state, declaration)
+        if response is not None:
+            return response
+        status = 400 if state.show_errors else 200
+    elif state.form is not None and can_answer and is_open:
+        state.from_draft()
+    show_form = state.form is not None and can_answer and is_open and not answered
+    context = {
+        "consultation": consultation,
+        "process": consultation.process,
+        "version": state.version,
+        "can_answer": can_answer,
+        "is_open": is_open,
+        "answered": answered,
+        "show_form": show_form,
+        "can_manage": has_perm(request.user, perms.MANAGE, consultation),
+        "can_see_results": has_perm(request.user, perms.VIEW_RESULTS, consultation),
+        "next_statuses": _next_statuses(consultation),
+        "response_count": consultation.responses.count(),
+    }
+    if show_form:
+        context.update(state.context(declaration))
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+def _is_open(consultation: Consultation) -> bool:
+    try:
+        services.check_window(consultation)
+    except ConsultationError:
+        return False
+    return True
+
+
+def _next_statuses(consultation: Consultation) -> list[tuple[str, str]]:
+    from .choices import NEXT_STATUS
+
+    labels = {
+        Status.OPEN: _("Open for answers") if consultation.status == Status.DRAFT else _("Reopen"),
+        Status.CLOSED: _("Close") if consultation.status == Status.OPEN else _("Unpublish results"),
+        Status.PUBLISHED: _("Publish the results"),
+    }
+    return [(str(s), str(labels[s])) for s in sorted(NEXT_STATUS[Status(consultation.status)])]
+
+
+def _act(
+    request: HttpRequest,
+    consultation: Consultation,
+    state: _Answering,
+    declaration: DeclarationForm,
+) -> HttpResponse | None:
+    """Carry out the button pressed; None means draw the page again."""
+    action = request.POST.get("_action", "submit")
+    if action.startswith(("add:", "remove:")):
+        _change_entries(state, action)
+    elif action == "back":
+        state.page = max(0, state.page - 1)
+    elif action == "next":
+        state.show_errors = True
+        if not state.page_errors(state.check()):
+            state.page += 1
+            state.show_errors = False
+    elif action == "save":
+        if request.user.is_authenticated:
+            services.save_draft(
+                consultation, actor=request.user, answers=state.answers, page=state.page
+            )
+            state.message = _("Your answers were saved. You can come back and finish later.")
+    elif action == "submit" and state.last_page:
+        return _submit(request, consultation, state, declaration)
+    return None
+
+
+def _change_entries(state: _Answering, action: str) -> None:
+    verb, _sep, target = action.partition(":")
+    name, _b, index = target.partition("#")
+    entries = state.answers.get(name)
+    entries = list(entries) if isinstance(entries, list) else []
+    if verb == "add":
+        entries.append({})
+    elif 0 < _int(index) <= len(entries):
+        entries.pop(_int(index) - 1)
+    state.answers[name] = entries
+
+
+def _submit(
+    request: HttpRequest,
+    consultation: Consultation,
+    state: _Answering,
+    declaration: DeclarationForm,
+) -> HttpResponse | None:
+    declared = declaration.cleaned_data if declaration.is_valid() else {}
+    try:
+        response, _created = services.submit_response(
+            consultation,
+            actor=request.user,
+            instance_id=uuid.UUID(state.instance_id),
+            answers=state.answers,
+            language=state.language,
+            organisation_id=declared.get("organisation"),
+            declared={"kind": declared.get("kind", ""), "region": declared.get("region", "")},
+        )
+    except InvalidResponse as exc:
+        state.show_errors = True
+        # Go back to the first page with something to correct.
+        for number, questions in enumerate(state.pages):
+            names = paths_of(questions)
+            if any(_root(e["field"]) in names for e in exc.errors):
+                state.page = number
+                break
+        if any(e["field"] == "organisation_id" for e in exc.errors):
+            declaration.add_error("organisation", str(exc.errors[0]["message"]))
+        return None
+    except ConsultationError as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:detail", slug=consultation.slug)
+    url = reverse("consultations:receipt", args=[consultation.slug])
+    return redirect(f"{url}?code={response.reference}")
+
+
+@permission_required(perms.ANSWER, obj=_consultation)
+@require_POST
+def consultation_check(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """For the page's script: which questions apply, repeat counts, options left, and errors."""
+    state = _Answering(request, consultation)
+    if state.form is None:
+        raise Http404
+    state.from_post()
+    result = state.check()
+    return JsonResponse(
+        {
+            "hidden": result.hidden,
+            "counts": result.counts,
+            "offered": result.offered,
+            "errors": {e["field"]: e["message"] for e in result.errors},
+        }
+    )
+
+
+@permission_required(perms.VIEW, obj=_consultation)
+@require_GET
+def receipt(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """A receipt: proves that a response with this code was received, and nothing more."""
+    code = request.GET.get("code", "").strip()[:20]
+    found = selectors.response_by_reference(consultation, code) if code else None
+    return render(
+        request,
+        "consultations/receipt.html",
+        {"consultation": consultation, "code": code, "found": found},
+        status=404 if code and found is None else 200,
+    )
+
+
+# Results and responses ---------------------------------------------------------------------------
+
+
+@permission_required(perms.VIEW_RESULTS, obj=_consultation)
+@require_GET
+def results(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """Figures per question, with charts and their tables; small cells suppressed."""
+    version = services.current_version(consultation)
+    if version is None:
+        raise Http404
+    form_def = services.definition_of(version)
+    filters = ResultsFilterForm(request.GET or None)
+    options = filters.cleaned_data if filters.is_valid() else {}
+    language = _language(request, form_def)
+    figures = build_results(
+        consultation,
+        form_def,
+        by=options.get("by", ""),
+        filters={"kind": options.get("kind", ""), "region": options.get("region", "")},
+        language=language,
+    )
+    staff = has_perm(request.user, perms.MANAGE, consultation)
+    texts = {}
+    if staff:
+        for question in figures.questions:
+            if question.display == "text" and question.type == "text":
+                texts[question.path] = selectors.text_answers(consultation, question.path)
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "consultation": consultation,
+            "process": consultation.process,
+            "results": figures,
+            "filters": filters,
+            "texts": texts,
+            "staff": staff,
+            "show_identity": staff and not consultation.is_anonymous,
+        },
+        status=200 if filters.is_valid() or not filters.is_bound else 400,
+    )
+
+
+@permission_required(perms.MANAGE, obj=_consultation)
+@require_GET
+def responses(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """The responses received, newest first (identities unless anonymous)."""
+    page = Paginator(selectors.responses_of(consultation).order_by("-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "consultations/responses.html",
+        {
+            "consultation": consultation,
+            "process": consultation.process,
+            "page": page,
+            "show_identity": not consultation.is_anonymous,
+        },
+    )
+
+
+@permission_required(perms.MANAGE, obj=_consultation)
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
+    """Export the responses: at once when few, in the background with a progress bar when many."""
+    version = services.current_version(consultation)
+    if version is None:
+        raise Http404
+    form_def = services.definition_of(version)
+    form = ExportForm(request.POST or None, languages=form_def.languages)
+    if request.method == "POST" and form.is_valid():
+        fmt, labels = form.cleaned_data["format"], form.cleaned_data["labels"] == "labels"
+        language = form.cleaned_data.get("language") or form_def.default_language
+        if consultation.responses.count() >= BACKGROUND_EXPORT_FROM:
+            job = services.request_export(
+                consultation, actor=request.user, fmt=fmt, labels=labels, language=language
+            )
+            return redirect("consultations:export_job", slug=consultation.slug, pk=job.pk)
+        layout = Layout(consultation, form_def, labels=labels, language=language)
+        body = write_export(fmt, layout, selectors.responses_of(consultation).iterator(2000))
+        return _attachment(body, fmt, consultation.slug)
+    return render(
+        request,
+        "consultations/export.html",
+        {
+            "consultation": consultation,
+            "process": consultation.process,
+            "form": form,
+            "jobs": consultation.export_jobs.filter(requested_by=request.user)[:5],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@permission_required(perms.MANAGE, obj=_consultation)
+@require_GET
+def export_job(
+    request: HttpRequest, consultation: Consultation, slug: str, pk: int
+) -> HttpResponse:
+    """An export being built: its progress, then its file."""
+    job = selectors.export_job_for(consultation, request.user, pk)
+    if request.GET.get("download") and job.state == "ready" and job.content is not None:
+        return _attachment(bytes(job.content), job.format, consultation.slug)
+    template = (
+        "consultations/partials/export_progress.html"
+        if request.htmx
+        else "consultations/export_job.html"
+    )
+    return render(
+        request,
+        template,
+        {"consultation": consultation, "process": consultation.process, "job": job},
+    )
