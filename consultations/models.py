@@ -41,6 +41,7 @@ class Consultation(TimeStampedModel):
         verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
 

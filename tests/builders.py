@@ -126,3 +126,89 @@ def _anyone() -> Any:
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+# A small multilingual form with a group, a repeat, relevance and constraints.
+SMALL_FORM = """
+| survey |
+| | type | name | label::English (en) | label::العربية (ar) | required | required_message::English (en) | required_message::العربية (ar) | relevant | constraint | constraint_message::English (en) | constraint_message::العربية (ar) | appearance |
+| | begin group | about | About you | عنك | | | | | | | | field-list |
+| | select_one sector | sector | Your sector | قطاعك | yes | Choose a sector | اختر قطاعاً | | | | | |
+| | integer | staff | Staff | الموظفون | | | | ${sector} != 'state' | . >= 0 and . <= 1000 | From 0 to 1000 | من 0 إلى 1000 | |
+| | end group | | | | | | | | | | | |
+| | select_multiple topic | topics | Topics | المواضيع | yes | Choose a topic | اختر موضوعاً | | | | | |
+| | begin repeat | project | Project | مشروع | | | | | | | | |
+| | text | project_name | Project name | اسم المشروع | yes | Name it | سمّه | | | | | |
+| | date | project_start | Start | البداية | | | | | . <= today() | Not in the future | ليس في المستقبل | |
+| | end repeat | | | | | | | | | | | |
+| | text | comment | Comment | تعليق | | | | | | | | multiline |
+| choices |
+| | list_name | name | label::English (en) | label::العربية (ar) |
+| | sector | ngo | NGO | منظمة غير حكومية |
+| | sector | academia | Academia | الأوساط الأكاديمية |
+| | sector | state | Government | حكومة |
+| | topic | ransomware | Ransomware | برامج الفدية |
+| | topic | evidence | Evidence | الأدلة |
+| settings |
+| | form_title | form_id | default_language |
+| | Small survey | small | English (en) |
+"""
+
+GOOD_ANSWERS: dict[str, Any] = {
+    "sector": "ngo",
+    "staff": 12,
+    "topics": ["ransomware"],
+    "project": [{"project_name": "Helpline", "project_start": "2020-05-01"}],
+}
+
+
+def make_consultation(process: Process, actor: User | None = None, **overrides: Any) -> Any:
+    """An open consultation (window around now) with the small form, unless told otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations import services
+
+    status = overrides.pop("status", "open")
+    form = overrides.pop("form", SMALL_FORM)
+    now = timezone.now()
+    fields = {
+        "slug": "small-survey",
+        "title": "Small survey",
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=10),
+        "audience": "public",
+        "identity": "confidential",
+    }
+    fields.update(overrides)
+    consultation = services.create_consultation_with_form(
+        process, actor=actor, content=form.encode(), filename="form.md", **fields
+    )
+    for step in {
+        "draft": [],
+        "open": ["open"],
+        "closed": ["open", "closed"],
+        "published": ["open", "closed", "published"],
+    }[status]:
+        services.set_status(consultation, step, actor=actor)
+    return consultation
+
+
+def submit(consultation: Any, actor: Any = None, **overrides: Any) -> Any:
+    """A valid response through the service."""
+    import uuid
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from consultations import services
+
+    response, _created = services.submit_response(
+        consultation,
+        actor=actor or AnonymousUser(),
+        instance_id=overrides.pop("instance_id", uuid.uuid4()),
+        answers=overrides.pop("answers", GOOD_ANSWERS),
+        language=overrides.pop("language", "en"),
+        **overrides,
+    )
+    return response

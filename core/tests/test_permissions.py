@@ -40,6 +40,7 @@ PUBLIC_VIEWS = {
     "stakeholders.views.organisation_detail",
     "stakeholders.views.accreditation",
     "stakeholders.views.accredited_export",
+    "consultations.views.consultation_list",
 }
 
 
@@ -52,7 +53,7 @@ def _our_views():
                 yield from walk(p.url_patterns)
             else:
                 module = getattr(p.callback, "__module__", "")
-                if module.split(".")[0] in {"core", "accounts", "stakeholders"}:
+                if module.split(".")[0] in {"core", "accounts", "stakeholders", "consultations"}:
                     yield f"{module}.{p.callback.__name__}", p.callback
 
     return dict(walk(get_resolver().url_patterns))
