@@ -107,7 +107,7 @@ class _Builder:
     def __init__(self, consultation: Consultation, form: FormDefinition, **options: Any) -> None:
         self.consultation, self.form = consultation, form
         self.language = options.get("language") or form.default_language
-        self.by = options.get("by") if options.get("by") in BREAKDOWNS else ""
+        self.by: str = str(options.get("by") or "") if options.get("by") in BREAKDOWNS else ""
         self.suppress = consultation.suppresses_small_cells
         self.filters = {k: v for k, v in (options.get("filters") or {}).items() if v}
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -126,7 +126,9 @@ class _Builder:
         if self.by:
             # Groups nobody is in are left out; showing them would say nothing.
             groups = self.counts.get(("", ""), {})
-            choices = [(str(c.value), str(c.label)) for c in BREAKDOWNS[self.by]]
+            choices: list[tuple[str, str]] = [
+                (str(value), str(label)) for value, label in BREAKDOWNS[self.by].choices
+            ]
             choices.append(("-", _("Not stated")))
             self.columns += [(key, label) for key, label in choices if groups.get(key)]
 
