@@ -268,3 +268,7 @@ CELERY_BEAT_SCHEDULE["close-objection-periods"] = {
     "task": "stakeholders.tasks.close_objection_periods",
     "schedule": 60 * 15,
 }
+CELERY_BEAT_SCHEDULE["count-consultation-responses"] = {
+    "task": "consultations.tasks.count_responses",
+    "schedule": 60,
+}

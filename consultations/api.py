@@ -203,6 +203,7 @@ def get_results(request: HttpRequest, slug: str, query: Query[ResultsQuery]) -> 
         "kind": query.kind.value if query.kind else "",
         "region": query.region.value if query.region else "",
     }
+    services.count_responses(consultation)
     results = build_results(
         consultation,
         services.definition_of(version),

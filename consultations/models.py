@@ -122,10 +122,15 @@ class Invitee(models.Model):
 class Response(models.Model):
     """A submitted response. In anonymous consultations respondent and organisation stay empty."""
 
+    # No index of their own: the unique (consultation, instance_id) index serves lookups by
+    # consultation, and versions are only deleted with their consultation. Every index costs
+    # each submission a write.
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="responses"
+        Consultation, on_delete=models.CASCADE, related_name="responses", db_index=False
     )
-    version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(
+        FormVersion, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     instance_id = models.UUIDField(_("instance id"), default=uuid.uuid4)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     digest = models.CharField(max_length=64)
@@ -138,6 +143,7 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="consultation_responses",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         "stakeholders.Organisation",
@@ -146,15 +152,36 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="consultation_responses",
+        db_index=False,
     )
     kind = models.CharField(_("stakeholder kind"), max_length=20, blank=True)
     region = models.CharField(_("region"), max_length=20, blank=True)
     submitted_at = models.DateTimeField(_("submitted"))
+    # Whether the tallies include it yet (see services.count_responses).
+    counted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["id"]
+        # Partial indexes: a response that names no one (most of them) adds no entry.
+        indexes = [
+            models.Index(
+                fields=["consultation", "id"],
+                condition=Q(counted=False),
+                name="consultations_uncounted_idx",
+            ),
+            models.Index(
+                fields=["respondent"],
+                condition=Q(respondent__isnull=False),
+                name="consultations_respondent_idx",
+            ),
+            models.Index(
+                fields=["organisation"],
+                condition=Q(organisation__isnull=False),
+                name="consultations_org_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "instance_id"],

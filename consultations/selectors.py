@@ -1,9 +1,13 @@
 """Reads of consultations, scoped to what the viewer may see."""
 
+import copy
+from datetime import UTC
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 
 from accounts.selectors import is_process_staff
 from core.models import Process
@@ -22,9 +26,49 @@ def consultations_in(process: Process, viewer: Any) -> QuerySet[Consultation]:
     return qs.order_by("-opens_at", "title")
 
 
+# Every submission starts by finding its consultation, and building that ORM query costs more
+# than the rest of the request. So each process keeps the consultations it read, and checks them
+# with one small fixed query: a save of the consultation or its process moves updated_at.
+_STAMPS = (
+    "SELECT c.id, c.updated_at, p.updated_at FROM consultations_consultation c "
+    "JOIN core_process p ON p.id = c.process_id WHERE c.slug = %s"
+)
+_known: dict[str, Consultation] = {}
+
+
+def _stamp(value: Any) -> Any:
+    if isinstance(value, str):  # SQLite hands back text
+        parsed = parse_datetime(value)
+        return parsed.replace(tzinfo=UTC) if parsed and parsed.tzinfo is None else parsed
+    return value
+
+
+def _current(slug: str) -> Consultation | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMPS, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, updated, process_updated = row[0], _stamp(row[1]), _stamp(row[2])
+    known = _known.get(slug)
+    if known is None or (known.pk, known.updated_at, known.process.updated_at) != (
+        pk,
+        updated,
+        process_updated,
+    ):
+        known = Consultation.objects.select_related("process").get(pk=pk)
+        if len(_known) > 500:
+            _known.clear()
+        _known[slug] = known
+    # Callers get their own copy: what one request changes on it stays out of the next.
+    consultation = copy.copy(known)
+    consultation.process = copy.copy(known.process)
+    return consultation
+
+
 def consultation_for(viewer: Any, slug: str) -> Consultation:
     """The consultation if the viewer may see it; otherwise it does not exist (404)."""
-    consultation = Consultation.objects.select_related("process").filter(slug=slug).first()
+    consultation = _current(slug)
     if consultation is None or not has_perm(viewer, VIEW, consultation):
         raise Http404
     return consultation

@@ -127,7 +127,9 @@ def upload_form(
         )
         if not locked.languages:
             locked.languages = [lang for lang in form.languages if lang != "default"]
-            locked.save(update_fields=["languages", "updated_at"])
+        # Saving moves updated_at, which tells every worker to read the new version.
+        locked.save(update_fields=["languages", "updated_at"])
+        consultation.updated_at, consultation.languages = locked.updated_at, locked.languages
         audit.record(
             "consultations.form.uploaded",
             actor=actor,
@@ -185,18 +187,28 @@ def set_invitees(consultation: Consultation, emails: list[str], *, actor: Any) -
 # Answering ---------------------------------------------------------------------------------------
 
 
+_versions: dict[tuple[int, datetime], FormVersion | None] = {}
+
+
 def current_version(consultation: Consultation) -> FormVersion | None:
-    return consultation.versions.order_by("-number").first()
+    """The form answered now. Kept per process, keyed by the consultation's updated_at, which
+    every upload changes; so a worker never serves a form older than the row it just read."""
+    key = (consultation.pk, consultation.updated_at)
+    if key not in _versions:
+        if len(_versions) > 256:
+            _versions.clear()
+        _versions[key] = consultation.versions.order_by("-number").first()
+    return _versions[key]
 
 
 @lru_cache(maxsize=64)
-def _definition(version_id: int, uploaded_at: datetime) -> FormDefinition:
+def _definition(version_id: int) -> FormDefinition:
     # A version never changes once stored, so its parsed form is kept per process.
     return from_dict(FormVersion.objects.values_list("definition", flat=True).get(pk=version_id))
 
 
 def definition_of(version: FormVersion) -> FormDefinition:
-    return _definition(version.pk, version.uploaded_at)
+    return _definition(version.pk)
 
 
 def check_window(consultation: Consultation, now: datetime | None = None) -> None:
@@ -270,9 +282,37 @@ def submit_response(
     declared = {k: v for k, v in (declared or {}).items() if v}
     payload = {"answers": answers, "language": language, "organisation": organisation_id}
     digest = _digest({**payload, "declared": declared})
-    existing = _existing(consultation, instance_id, digest)
-    if existing is not None:
+    try:
+        return _store(
+            consultation,
+            actor,
+            instance_id,
+            answers,
+            language,
+            organisation_id,
+            declared,
+            digest,
+            now,
+        )
+    except (NotOpen, AlreadyAnswered, InvalidResponse, NotInAudience):
+        # A retry of a response already stored is answered with it, whatever changed since.
+        existing = _existing(consultation, instance_id, digest)
+        if existing is None:
+            raise
         return existing, False
+
+
+def _store(
+    consultation: Consultation,
+    actor: Any,
+    instance_id: uuid.UUID,
+    answers: Any,
+    language: str,
+    organisation_id: int | None,
+    declared: dict[str, str],
+    digest: str,
+    now: datetime | None,
+) -> tuple[Response, bool]:
     check_window(consultation, now)
     organisation, kind, region = _respondent(consultation, actor, organisation_id)
     version = current_version(consultation)
@@ -300,14 +340,22 @@ def submit_response(
         response.respondent = actor if getattr(actor, "is_authenticated", False) else None
         response.organisation = organisation
     try:
-        with transaction.atomic():
-            _record_participation(consultation, actor)
-            response.save()
-            _count(consultation, form, response)
-            if getattr(actor, "is_authenticated", False):
+        if getattr(actor, "is_authenticated", False):
+            with transaction.atomic():
+                _record_participation(consultation, actor)
+                response.save()
                 Draft.objects.filter(consultation=consultation, respondent=actor).delete()
+        else:
+            # One INSERT, atomic by itself (a savepoint only inside a caller's transaction).
+            # It is counted in the tallies later, by count_responses(), exactly once: writers
+            # do not queue on the hot tally rows.
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    response.save()
+            else:
+                response.save()
     except IntegrityError:
-        # Another request with the same instance_id won the race: answer as for a retry.
+        # The instance was stored before (a retry, or a twin request that won the race).
         existing = _existing(consultation, instance_id, digest)
         if existing is None:
             raise AlreadyAnswered() from None
@@ -340,28 +388,79 @@ def has_answered(consultation: Consultation, user: Any) -> bool:
     return Participation.objects.filter(consultation=consultation, digest=digest).exists()
 
 
-def _count(consultation: Consultation, form: FormDefinition, response: Response) -> None:
-    """Add the response to the running tallies, in one statement."""
-    cells = Counter(cells_of(form, response.answers))
-    cells[("", "")] += 1
-    rows = sorted(
-        (consultation.pk, question[:200], value[:200], response.kind, response.region, n)
-        for (question, value), n in cells.items()
-    )
+def _tally_rows(
+    consultation: Consultation, responses: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Tally rows for (version id, answers, kind, region) of responses, summed per cell."""
+    cells: Counter[tuple[str, str, str, str]] = Counter()
+    for version_id, answers, kind, region in responses:
+        form = _definition(version_id)
+        for question, value in cells_of(form, answers):
+            cells[(question[:200], value[:200], kind, region)] += 1
+        cells[("", "", kind, region)] += 1
+    # Sorted, so that concurrent counters lock the rows in the same order (no deadlock).
+    return sorted((consultation.pk, *cell, n) for cell, n in cells.items())
+
+
+def count_responses(consultation: Consultation, *, batch: int = 5000) -> int:
+    """Fold the responses not yet counted into the tallies; returns how many were counted.
+
+    Each batch is counted and marked in one transaction, with its rows locked, so a response is
+    counted exactly once even when several processes fold at the same time.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            pending = Response.objects.filter(consultation=consultation, counted=False)
+            if connection.features.has_select_for_update_skip_locked:
+                pending = pending.select_for_update(skip_locked=True)
+            rows = list(
+                pending.order_by("id").values_list("id", "version_id", "answers", "kind", "region")[
+                    :batch
+                ]
+            )
+            if not rows:
+                return total
+            _upsert_tallies(_tally_rows(consultation, [r[1:] for r in rows]))
+            Response.objects.filter(pk__in=[r[0] for r in rows]).update(counted=True)
+        total += len(rows)
+
+
+# The table name is ours and every value is a parameter.
+_TALLY_UPSERT = (
+    "INSERT INTO consultations_tally (consultation_id, question, value, kind, region, count) "
+    "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::bigint[]) ON CONFLICT (consultation_id, question, value, kind, region) "
+    "DO UPDATE SET count = consultations_tally.count + excluded.count"
+)
+
+
+def _upsert_tallies(rows: list[tuple[Any, ...]]) -> None:
+    if connection.vendor == "postgresql":
+        # A statement whose text never changes: PostgreSQL unpacks the arrays.
+        with connection.cursor() as cursor:
+            cursor.execute(_TALLY_UPSERT, [list(c) for c in zip(*rows, strict=True)])
+        return
     table = connection.ops.quote_name(Tally._meta.db_table)
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    # Rows are sorted so that concurrent submissions lock them in the same order (no deadlock).
-    # The table name is ours and every value is a parameter.
-    sql = "".join(  # noqa: S608
-        [
-            f"INSERT INTO {table} (consultation_id, question, value, kind, region, count) ",
-            f"VALUES {placeholders} ",
-            "ON CONFLICT (consultation_id, question, value, kind, region) ",
-            f"DO UPDATE SET count = {table}.count + excluded.count",
-        ]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for row in rows for v in row])
+    for start in range(0, len(rows), 100):
+        chunk = rows[start : start + 100]
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        sql = "".join(  # noqa: S608
+            [
+                f"INSERT INTO {table} (consultation_id, question, value, kind, region, count) ",
+                f"VALUES {placeholders} ",
+                "ON CONFLICT (consultation_id, question, value, kind, region) ",
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+            ]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [v for row in chunk for v in row])
+
+
+def count_all_responses() -> int:
+    """Fold what every consultation with uncounted responses has received (periodic task)."""
+    ids = Response.objects.filter(counted=False).values_list("consultation_id", flat=True)
+    return sum(count_responses(c) for c in Consultation.objects.filter(pk__in=ids.distinct()))
 
 
 def save_draft(

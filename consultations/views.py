@@ -505,6 +505,7 @@ def results(request: HttpRequest, consultation: Consultation, slug: str) -> Http
     filters = ResultsFilterForm(request.GET or None)
     options = filters.cleaned_data if filters.is_valid() else {}
     language = _language(request, form_def)
+    services.count_responses(consultation)
     figures = build_results(
         consultation,
         form_def,

@@ -172,6 +172,7 @@ def make_consultation(process: Process, actor: User | None = None, **overrides: 
 
     status = overrides.pop("status", "open")
     form = overrides.pop("form", SMALL_FORM)
+    filename = overrides.pop("filename", "form.md")
     now = timezone.now()
     fields = {
         "slug": "small-survey",
@@ -183,7 +184,11 @@ def make_consultation(process: Process, actor: User | None = None, **overrides: 
     }
     fields.update(overrides)
     consultation = services.create_consultation_with_form(
-        process, actor=actor, content=form.encode(), filename="form.md", **fields
+        process,
+        actor=actor,
+        content=form.encode() if isinstance(form, str) else form,
+        filename=filename,
+        **fields,
     )
     for step in {
         "draft": [],

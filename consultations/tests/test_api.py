@@ -47,6 +47,7 @@ def test_a_response_is_created_and_a_retry_returns_the_same(client, process):
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["reference"] == first.json()["reference"]
     assert Response.objects.count() == 1
+    services.count_responses(consultation)
     assert Tally.objects.get(consultation=consultation, question="", value="").count == 1
 
 

@@ -114,3 +114,19 @@ def test_an_unknown_reference_is_refused_with_its_row():
 def test_files_that_are_not_forms_are_refused_cleanly(content, name, message):
     with pytest.raises(FormError, match=message.replace(".", r"\.")):
         load_xlsform(content, name)
+
+
+@needs_examples
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LOADS)
+def test_supported_examples_render_as_a_page_and_take_an_empty_check(name, client):
+    from tests.builders import make_consultation, make_process
+
+    process = make_process(slug="examples")
+    form = (EXAMPLES / name).read_bytes()
+    consultation = make_consultation(process, form=form, filename=name, slug="example")
+    page = client.get(f"/consultations/{consultation.slug}/")
+    assert page.status_code == 200
+    assert 'id="answer-form"' in page.content.decode()
+    check = client.post(f"/consultations/{consultation.slug}/check/", {"_state": "{}"})
+    assert check.status_code == 200 and "errors" in check.json()

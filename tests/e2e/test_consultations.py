@@ -43,7 +43,9 @@ def test_answering_in_english_with_javascript(page, consultation, assert_accessi
     page.wait_for_url(re.compile(r"/receipt/\?code="))
     stored = Response.objects.get()
     assert page.locator(".receipt-code").inner_text() == stored.reference
-    assert stored.answers["project"] == [{"project_name": "Helpline", "project_start": "2021-03-04"}]
+    assert stored.answers["project"] == [
+        {"project_name": "Helpline", "project_start": "2021-03-04"}
+    ]
     assert stored.language == "en"
     assert_accessible(page)
 
