@@ -46,6 +46,7 @@ test: lint typecheck pytest
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/http_throughput.py
 	$(BIN)/python bench/directory.py
+	$(BIN)/python bench/consultations.py
 
 messages: $(TEST_STAMP)
 	cd $(CURDIR) && $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \

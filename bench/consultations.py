@@ -46,6 +46,7 @@ RESULT_REQUESTS = int(os.environ.get("BENCH_RESULTS", "100"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/consulta_bench")
 PARTS = set(os.environ.get("BENCH_PARTS", "import,ingest,results").split(","))
 RETRY_SHARE = 0.05
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 TARGETS = {"ingest": 0.60, "results_p95_ms": 300.0, "import_s": 1.0}
 SURVEY = "ppp-survey"
 MILLION = 1_000_000
@@ -128,8 +129,15 @@ def ingest(base: str, tmp: Path) -> bool:
     url = f"{base}/api/v1/consultations/{SURVEY}/responses"
     postgen(base + "/bench/insert", path, 2)  # warm-up passes are discarded
     warm = postgen(url, path, 2)
-    bare = postgen(base + "/bench/insert", path, SECONDS)
-    ours = postgen(url, path, SECONDS)
+    # Short turns, alternating, so that a noisy neighbour on this shared machine weighs on both.
+    turns = [
+        (
+            postgen(base + "/bench/insert", path, SECONDS / ROUNDS),
+            postgen(url, path, SECONDS / ROUNDS),
+        )
+        for _ in range(ROUNDS)
+    ]
+    bare, ours = _combined([t[0] for t in turns]), _combined([t[1] for t in turns])
     stored = Response.objects.filter(consultation=survey).count()
     started = time.perf_counter()
     folded = services.count_responses(survey)
@@ -141,12 +149,15 @@ def ingest(base: str, tmp: Path) -> bool:
     )
     created = warm["statuses"].get("201", 0) + ours["statuses"].get("201", 0)
     print(
-        f"\nIngest: gunicorn 2 workers, {CONNECTIONS} connections, {SECONDS:.0f} s each, "
-        f"{RETRY_SHARE:.0%} of requests sent twice"
+        f"\nIngest: gunicorn 2 workers, {CONNECTIONS} connections, {SECONDS:.0f} s each in "
+        f"{ROUNDS} alternating turns, {RETRY_SHARE:.0%} of requests sent twice"
     )
-    print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
+    print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  turns (req/s); statuses")
     for name, r in (("bare view inserting a row", bare), ("POST …/responses", ours)):
-        print(f"{name:28} {r['rps']:8.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  {r['statuses']}")
+        print(
+            f"{name:28} {r['rps']:8.1f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f}  "
+            f"{r['turns']}; {r['statuses']}"
+        )
     ratio = ours["rps"] / bare["rps"]
     retried_ok = ours["statuses"].get("200", 0) == ours["retries"]
     exact = (
@@ -170,6 +181,23 @@ def ingest(base: str, tmp: Path) -> bool:
     return ratio >= TARGETS["ingest"] and exact and retried_ok
 
 
+def _combined(runs: list[dict]) -> dict:
+    """Turns of the same length added up: requests per second over all of them, the worst
+    percentiles, every status."""
+    statuses: dict[str, int] = {}
+    for run in runs:
+        for status, count in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    return {
+        "rps": sum(r["rps"] for r in runs) / len(runs),
+        "p50_ms": max(r["p50_ms"] for r in runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "retries": sum(r["retries"] for r in runs),
+        "statuses": statuses,
+        "turns": [round(r["rps"]) for r in runs],
+    }
+
+
 def grow_to_a_million() -> int:
     from django.db import connection, transaction
 
@@ -185,10 +213,11 @@ def grow_to_a_million() -> int:
             """
             INSERT INTO consultations_response
               (consultation_id, version_id, instance_id, reference, digest, language, answers,
-               respondent_id, organisation_id, kind, region, submitted_at)
+               respondent_id, organisation_id, kind, region, submitted_at, counted)
             SELECT r.consultation_id, r.version_id, md5(r.id::text || ':' || g)::uuid,
                    'B' || lpad(to_hex(r.id::bigint * 10000 + g), 15, '0'), r.digest, r.language,
-                   r.answers, r.respondent_id, r.organisation_id, r.kind, r.region, r.submitted_at
+                   r.answers, r.respondent_id, r.organisation_id, r.kind, r.region, r.submitted_at,
+                   true
             FROM consultations_response r, generate_series(1, %s) g
             WHERE r.consultation_id = %s
             """,
