@@ -49,9 +49,9 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/consultations.py
 
 messages: $(TEST_STAMP)
-	cd $(CURDIR) && $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \
+	cd $(CURDIR) && CONSULTA_DEMO=1 $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore '*/tests/*' --ignore 'bench/*'
-	$(BIN)/consulta compilemessages --ignore '.venv/*'
+	CONSULTA_DEMO=1 $(BIN)/consulta compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache
