@@ -316,3 +316,25 @@ class TestImportCommand:
         with pytest.raises(CommandError, match="geopoint is not supported"):
             call_command("import_form", str(path), "--process", process.slug, "--slug", "cli")
         assert not Consultation.objects.exists()
+
+
+def test_choices_left_out_by_a_choice_filter_are_hidden_until_they_apply(client, process):
+    form = """
+| survey |
+| | type | name | label | choice_filter |
+| | select_one state | state | State | |
+| | select_one county | county | County | ${state}=cf |
+| choices |
+| | list_name | name | label | cf |
+| | state | texas | Texas | |
+| | state | washington | Washington | |
+| | county | king | King | washington |
+| | county | cameron | Cameron | texas |
+"""
+    consultation = make_consultation(process, form=form)
+    html = client.get(f"/consultations/{consultation.slug}/").content.decode()
+    assert re.search(r'data-choice="king" hidden', html)
+    data = {"_state": "{}", "_page": "0", "state": "texas", "_action": "refresh"}
+    html = client.post(f"/consultations/{consultation.slug}/", data).content.decode()
+    assert re.search(r'data-choice="cameron">', html)
+    assert re.search(r'data-choice="king" hidden', html)

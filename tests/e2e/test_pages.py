@@ -27,6 +27,15 @@ def world():
     make_organisation(
         name="Hidden Voices Network", country="SY", at_risk=True, public_as_region=True
     )
+    from consultations.services import set_status
+    from tests.builders import make_consultation, submit
+
+    submit(make_consultation(first, slug="small-survey", layout="per_group"))
+    published = make_consultation(first, slug="published-survey", identity="anonymous")
+    for _ in range(6):
+        submit(published, declared={"kind": "ngo"})
+    set_status(published, "closed", actor=None)
+    set_status(published, "published", actor=None)
     return make_user("secretariat@example.org", role="secretariat")
 
 
@@ -71,6 +80,10 @@ PUBLIC_PAGES = [
     "/organisations/",
     "/organisations/?region=african&q=net",
     "/processes/ahc-cybercrime/accreditation/",
+    "/processes/ahc-cybercrime/consultations/",
+    "/consultations/small-survey/",
+    "/consultations/small-survey/receipt/",
+    "/consultations/published-survey/results/?by=kind",
 ]
 STAFF_PAGES = [
     "/accounts/profile/",
@@ -84,6 +97,12 @@ STAFF_PAGES = [
     "/processes/ahc-cybercrime/accreditation/settings/",
     "/thematic-areas/",
     "/organisations/new/",
+    "/processes/ahc-cybercrime/consultations/new/",
+    "/consultations/small-survey/",
+    "/consultations/small-survey/edit/",
+    "/consultations/small-survey/results/",
+    "/consultations/small-survey/responses/",
+    "/consultations/small-survey/export/",
 ]
 
 
