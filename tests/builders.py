@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the markdown form below is a table, one row a line)
 """Small builders for test data. They go through the services, so the audit log stays true."""
 
 from typing import Any
