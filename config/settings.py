@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "stakeholders",
     "consultations",
+    "events",
     "api",
     "allauth",
     "allauth.account",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("stakeholders.urls")),
     path("", include("consultations.urls")),
+    path("", include("events.urls")),
     path("", include("core.urls")),
 ]
 

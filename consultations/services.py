@@ -202,13 +202,14 @@ def current_version(consultation: Consultation) -> FormVersion | None:
 
 
 @lru_cache(maxsize=64)
-def _definition(version_id: int) -> FormDefinition:
-    # A version never changes once stored, so its parsed form is kept per process.
+def _definition(version_id: int, uploaded_at: datetime) -> FormDefinition:
+    # A version never changes once stored, so its parsed form is kept per process. The upload
+    # time is part of the key: an id alone could name another row in another database.
     return from_dict(FormVersion.objects.values_list("definition", flat=True).get(pk=version_id))
 
 
 def definition_of(version: FormVersion) -> FormDefinition:
-    return _definition(version.pk)
+    return _definition(version.pk, version.uploaded_at)
 
 
 def check_window(consultation: Consultation, now: datetime | None = None) -> None:
@@ -415,8 +416,13 @@ def _tally_rows(
 ) -> list[tuple[Any, ...]]:
     """Tally rows for (version id, answers, kind, region) of responses, summed per cell."""
     cells: Counter[tuple[str, str, str, str]] = Counter()
+    uploaded = dict(
+        FormVersion.objects.filter(pk__in={r[0] for r in responses}).values_list(
+            "pk", "uploaded_at"
+        )
+    )
     for version_id, answers, kind, region in responses:
-        form = _definition(version_id)
+        form = _definition(version_id, uploaded[version_id])
         for question, value in cells_of(form, answers):
             cells[(question[:200], value[:200], kind, region)] += 1
         cells[("", "", kind, region)] += 1

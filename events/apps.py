@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from core.demo import register_loader
+        from core.navigation import add_process_link
+        from core.pagecache import watch
+
+        from . import (
+            models,
+            permissions,  # noqa: F401  (registers the permissions)
+        )
+
+        watch(models.Event, models.Series, models.Speaker, models.EventOrganiser, models.AgendaItem)
+
+        def load_demo(**kwargs: object) -> list[str]:
+            from .demo import load
+
+            return load(**kwargs)  # type: ignore[arg-type]
+
+        register_loader("events", load_demo, order=40)
+        add_process_link(_("Events"), "events:process_events", order=30)

@@ -1,0 +1,275 @@
+"""Reads of events, scoped to the viewer, and the figures their pages show."""
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.selectors import staff_process_ids
+from core.models import Process
+from core.permissions import has_perm
+from core.selectors import processes_visible_to
+from stakeholders.protection import display_name, person_is_hidden, sees_everything
+
+from .calendar import CalendarEvent
+from .choices import EventStatus, FloorState, ListMode
+from .choices import RegistrationState as R
+from .floor import FloorRequest as Candidate
+from .floor import propose_order
+from .models import AgendaItem, Event, FloorRequest, Registration, Series
+from .permissions import MANAGE, VIEW
+
+SUPPRESS_UNDER = 5
+
+
+def events_visible_to(viewer: Any) -> QuerySet[Event]:
+    """Published events of visible processes, and the drafts of processes the viewer runs."""
+    processes = processes_visible_to(viewer)
+    staff = staff_process_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()
+    published = Q(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
+    condition = Q() if staff is None else published | Q(process_id__in=staff)
+    return Event.objects.filter(condition, process__in=processes)
+
+
+def event_list(viewer: Any, filters: dict[str, Any]) -> list[Event]:
+    """Upcoming events first (soonest first), then past ones (latest first)."""
+    qs = events_visible_to(viewer).select_related("process", "series")
+    if filters.get("process"):
+        qs = qs.filter(process__slug=filters["process"])
+    if filters.get("series"):
+        qs = qs.filter(series__slug=filters["series"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("start"):
+        qs = qs.filter(ends_at__date__gte=filters["start"])
+    if filters.get("end"):
+        qs = qs.filter(starts_at__date__lte=filters["end"])
+    now = timezone.now()
+    upcoming = list(qs.filter(ends_at__gte=now).order_by("starts_at", "pk"))
+    past = list(qs.filter(ends_at__lt=now).order_by("-starts_at", "pk"))
+    return upcoming + past
+
+
+def event_for(viewer: Any, slug: str) -> Event:
+    event = Event.objects.select_related("process", "series").filter(slug=slug).first()
+    if event is None or not has_perm(viewer, VIEW, event):
+        raise Http404
+    return event
+
+
+def series_for(viewer: Any, slug: str) -> Series:
+    series = Series.objects.select_related("process").filter(slug=slug).first()
+    if series is None or series.process not in processes_visible_to(viewer):
+        raise Http404
+    return series
+
+
+def registration_of(event: Event, user: Any) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return event.registrations.filter(user=user).exclude(state=R.CANCELLED).order_by("-id").first()
+
+
+def registration_for(viewer: Any, pk: int) -> Registration:
+    """A registration its holder or the event's organisers may act on."""
+    found = Registration.objects.select_related("event__process", "user").filter(pk=pk).first()
+    if found is None or not (
+        found.user_id == getattr(viewer, "pk", None) or has_perm(viewer, MANAGE, found.event)
+    ):
+        raise Http404
+    return found
+
+
+def registrations_of(event: Event, query: str = "") -> QuerySet[Registration]:
+    qs = event.registrations.select_related("user", "organisation").order_by("created_at", "id")
+    if query:
+        qs = qs.filter(
+            Q(user__display_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+    return qs
+
+
+def counts(event: Event) -> dict[str, int]:
+    found = dict(event.registrations.values_list("state").annotate(n=Count("id")))
+    found["checked_in"] = event.registrations.filter(checked_in_at__isnull=False).count()
+    return found
+
+
+def participants(event: Event, viewer: Any) -> list[dict[str, Any]]:
+    """The public participant list: hidden, consenting only, or everyone; never people at risk."""
+    managing = has_perm(viewer, MANAGE, event)
+    if event.participant_list == ListMode.HIDDEN and not managing:
+        return []
+    qs = event.registrations.filter(state=R.CONFIRMED).select_related("user", "organisation")
+    if event.participant_list == ListMode.CONSENT and not managing:
+        qs = qs.filter(consent=True)
+    rows = []
+    for r in qs.order_by("user__display_name"):
+        # At-risk people are never listed, not even to organisers: the list is shared around.
+        if r.user.at_risk or (r.organisation is not None and r.organisation.at_risk):
+            continue
+        if r.organisation is not None and person_is_hidden(r.user, r.organisation, viewer):
+            continue
+        rows.append(
+            {
+                "name": r.user.display_name or r.user.email.split("@")[0],
+                "organisation": display_name(r.organisation, viewer) if r.organisation else "",
+            }
+        )
+    return rows
+
+
+# Calendars and QR codes ---------------------------------------------------------------------------
+
+
+def calendar_item(event: Event) -> CalendarEvent:
+    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "consulta"
+    return CalendarEvent(
+        uid=f"event-{event.pk}@{host}",
+        title=event.title,
+        start=event.starts_at,
+        end=event.ends_at,
+        time_zone=event.time_zone,
+        location=", ".join(x for x in (event.venue, event.online_url) if x),
+        url=settings.SITE_URL + reverse("events:detail", args=[event.slug]),
+        description=event.summary[:2000],
+        updated=event.updated_at,
+    )
+
+
+def check_in_url(registration: Registration) -> str:
+    return settings.SITE_URL + reverse(
+        "events:check_in", args=[registration.event.slug, registration.token]
+    )
+
+
+def qr_png(registration: Registration) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(buffer, kind="png", scale=6)
+    return buffer.getvalue()
+
+
+def qr_svg(registration: Registration) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(
+        buffer, kind="svg", scale=6, xmldecl=False, svgns=True, title="QR"
+    )
+    return buffer.getvalue()
+
+
+# The floor ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    request: FloorRequest
+    reasons: tuple[str, ...]
+    position: int
+    name: str = ""  # the organisation as the viewer may see it
+    spokesperson: str = ""  # empty where the organisation's people are protected
+
+
+def speakers_list(item: AgendaItem, viewer: Any = None) -> list[Line]:
+    """The order of statements: the secretariat's own where it set one, else the proposal."""
+    requests = list(
+        item.floor_requests.exclude(state=FloorState.WITHDRAWN).select_related("organisation")
+    )
+    by_pk = {r.pk: r for r in requests}
+    proposed = propose_order(
+        [
+            Candidate(r.pk, r.organisation.kind, r.organisation.region, r.gender, r.requested_at)
+            for r in requests
+        ]
+    )
+    reasons = {turn.request.key: turn.reasons for turn in proposed}
+    order = [pk for pk in item.order if pk in by_pk]
+    order += [t.request.key for t in proposed if t.request.key not in order]
+    lines = []
+    for n, pk in enumerate(order, start=1):
+        request = by_pk[pk]
+        organisation = request.organisation
+        hidden = organisation.at_risk and not sees_everything(viewer, organisation)
+        lines.append(
+            Line(
+                request,
+                reasons.get(pk, ()),
+                n,
+                name=display_name(organisation, viewer),
+                spokesperson="" if hidden else request.spokesperson,
+            )
+        )
+    return lines
+
+
+def current_and_next(lines: list[Line]) -> tuple[Line | None, Line | None]:
+    waiting = [line for line in lines if line.request.state == FloorState.REQUESTED]
+    return (waiting[0] if waiting else None), (waiting[1] if len(waiting) > 1 else None)
+
+
+# Representation -----------------------------------------------------------------------------------
+
+
+def representation(
+    events: QuerySet[Event], *, public: bool, targets: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Participants (confirmed) and speakers by kind, region and declared gender, with targets."""
+    regs = Registration.objects.filter(event__in=events, state=R.CONFIRMED).select_related(
+        "organisation", "user"
+    )
+    speakers = [
+        s for e in events.prefetch_related("speakers__organisation") for s in e.speakers.all()
+    ]
+    people = {
+        "participants": [
+            (
+                r.organisation.kind if r.organisation else "",
+                r.organisation.region if r.organisation else "",
+                r.user.gender,
+            )
+            for r in regs
+        ],
+        "speakers": [
+            (
+                s.organisation.kind if s.organisation else "",
+                s.organisation.region if s.organisation else "",
+                s.gender,
+            )
+            for s in speakers
+        ],
+    }
+    figures: dict[str, dict[str, Any]] = {}
+    for who, rows in people.items():
+        figures[who] = {}
+        for index, dimension in enumerate(("kind", "region", "gender")):
+            tally = Counter(row[index] or "" for row in rows)
+            figures[who][dimension] = {
+                "total": len(rows),
+                "targets": (targets or {}).get(dimension, {}),
+                "cells": {
+                    key: ("<5" if public and 0 < n < SUPPRESS_UNDER else n)
+                    for key, n in sorted(tally.items(), key=lambda kv: -kv[1])
+                },
+                "shares": {
+                    key: (None if public and 0 < n < SUPPRESS_UNDER else round(100 * n / len(rows)))
+                    for key, n in tally.items()
+                }
+                if rows
+                else {},
+            }
+    return figures
+
+
+def upcoming_in(process: Process, viewer: Any) -> list[Event]:
+    return event_list(viewer, {"process": process.slug})
