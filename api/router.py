@@ -26,9 +26,11 @@ install_error_handlers(api)
 from accounts.api import router as accounts_router  # noqa: E402
 from consultations.api import router as consultations_router  # noqa: E402
 from core.api import router as core_router  # noqa: E402
+from events.api import router as events_router  # noqa: E402
 from stakeholders.api import router as stakeholders_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", stakeholders_router)
 api.add_router("/", consultations_router)
+api.add_router("/", events_router)

@@ -218,3 +218,27 @@ def submit(consultation: Any, actor: Any = None, **overrides: Any) -> Any:
         **overrides,
     )
     return response
+
+
+def make_event(process: Process, actor: User | None = None, **overrides: Any) -> Any:
+    """A published event a week from now, registration open now, 2 places per organisation."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events import services
+
+    start = timezone.now() + timedelta(days=7)
+    fields: dict[str, Any] = {
+        "slug": "side-event",
+        "kind": "side_event",
+        "title": "Partnerships against cybercrime",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "time_zone": "Europe/Vienna",
+        "venue": "Vienna International Centre",
+        "capacity": 50,
+        "registration_opens_at": timezone.now() - timedelta(days=1),
+    }
+    fields.update(overrides)
+    return services.create_event(process, actor=actor, **fields)

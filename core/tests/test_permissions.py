@@ -41,6 +41,9 @@ PUBLIC_VIEWS = {
     "stakeholders.views.accreditation",
     "stakeholders.views.accredited_export",
     "consultations.views.consultation_list",
+    "events.views.event_list",
+    "events.views.process_calendar",
+    "events.views.series_calendar",
 }
 
 
@@ -53,7 +56,7 @@ def _our_views():
                 yield from walk(p.url_patterns)
             else:
                 module = getattr(p.callback, "__module__", "")
-                if module.split(".")[0] in {"core", "accounts", "stakeholders", "consultations"}:
+                if module.split(".")[0] in {"core", "accounts", "stakeholders", "consultations", "events"}:
                     yield f"{module}.{p.callback.__name__}", p.callback
 
     return dict(walk(get_resolver().url_patterns))

@@ -1,0 +1,318 @@
+"""Endpoints of events: listing, registering, calendars, and the floor."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
+
+from api.auth import required_auth
+from api.errors import ApiError, responses
+from core.permissions import has_perm
+from core.selectors import process_for
+from stakeholders.protection import display_name
+
+from . import permissions as perms
+from . import selectors, services
+from .calendar import calendar
+from .choices import EventKind
+from .exceptions import EventsError, InvalidAnswers, NotAccredited, NotAdmitted, RegistrationClosed
+from .models import AgendaItem, Event
+
+router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    id: int
+    slug: str
+    process: str
+    series: str | None
+    kind: str
+    title: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    venue: str
+    online_url: str
+    languages: list[str]
+    capacity: int | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    status: str
+    url: str
+
+
+def event_payload(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "slug": e.slug,
+        "process": e.process.slug,
+        "series": e.series.slug if e.series else None,
+        "kind": e.kind,
+        "title": e.title,
+        "summary": e.summary,
+        "starts_at": e.starts_at,
+        "ends_at": e.ends_at,
+        "time_zone": e.time_zone,
+        "venue": e.venue,
+        "online_url": e.online_url,
+        "languages": e.languages,
+        "capacity": e.capacity,
+        "registration_opens_at": e.registration_opens_at,
+        "registration_closes_at": e.registration_closes_at,
+        "status": e.status,
+        "url": f"/events/{e.slug}/",
+    }
+
+
+class EventFilters(Schema):
+    process: str = ""
+    series: str = ""
+    kind: EventKind | None = None
+    start: date | None = Field(None, alias="from", description="events ending on or after")
+    end: date | None = Field(None, alias="to", description="events starting on or before")
+
+
+@router.get(
+    "/events",
+    response=responses({200: list[EventOut]}, 422),
+    summary="List events (upcoming first)",
+)
+def list_events(request: HttpRequest, filters: Query[EventFilters]) -> list[dict[str, Any]]:
+    """Events the caller may see, filtered by process, series, kind and dates."""
+    data = {
+        "process": filters.process,
+        "series": filters.series,
+        "kind": filters.kind.value if filters.kind else "",
+        "start": filters.start,
+        "end": filters.end,
+    }
+    return [event_payload(e) for e in selectors.event_list(request.user, data)]
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    event = Event.objects.select_related("process", "series").filter(pk=pk).first()
+    if event is None or not has_perm(request.user, perms.VIEW, event):
+        raise ApiError(404, "Not found.")
+    return event
+
+
+@router.get("/events/{int:pk}", response=responses({200: EventOut}, 404), summary="Read an event")
+def get_event(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """One event."""
+    return event_payload(_event(request, pk))
+
+
+def _ics(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+@router.get(
+    "/events/{int:pk}.ics", response=responses({200: None}, 404), summary="One event as iCalendar"
+)
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event in the venue's time zone (RFC 5545)."""
+    event = _event(request, pk)
+    return _ics(calendar([selectors.calendar_item(event)]), event.slug)
+
+
+@router.get(
+    "/processes/{slug}/calendar.ics",
+    response=responses({200: None}, 404),
+    summary="A process's events as an iCalendar feed",
+)
+def process_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every event of the process the caller may see."""
+    process = process_for(request.user, slug)
+    events = selectors.events_visible_to(request.user).filter(process=process)
+    return _ics(calendar([selectors.calendar_item(e) for e in events], name=process.name), slug)
+
+
+@router.get(
+    "/series/{slug}/calendar.ics",
+    response=responses({200: None}, 404),
+    summary="A series's events as an iCalendar feed",
+)
+def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every event of the series the caller may see."""
+    series = selectors.series_for(request.user, slug)
+    events = selectors.events_visible_to(request.user).filter(series=series)
+    return _ics(calendar([selectors.calendar_item(e) for e in events], name=series.title), slug)
+
+
+class RegistrationIn(Schema):
+    organisation_id: int | None = None
+    consent: bool = Field(False, description="list my name among the participants")
+    answers: dict[str, str] = Field({}, description="answers to the registration questions")
+
+
+class RegistrationOut(Schema):
+    id: int
+    event: int
+    state: str
+    organisation_id: int | None
+    consent: bool
+    created_at: datetime
+
+
+def registration_payload(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "event": r.event_id,
+        "state": r.state,
+        "organisation_id": r.organisation_id,
+        "consent": r.consent,
+        "created_at": r.created_at,
+    }
+
+
+@router.post(
+    "/events/{int:pk}/registrations",
+    response=responses({201: RegistrationOut, 200: RegistrationOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Register for an event",
+)
+def register(request: HttpRequest, pk: int, payload: RegistrationIn) -> Status[dict[str, Any]]:
+    """201 with the new registration (confirmed, waiting or pending); registering twice
+    returns the existing one (200). Outside the window: 409 with the dates."""
+    event = _event(request, pk)
+    try:
+        registration, created = services.register(
+            event,
+            actor=request.user,
+            organisation_id=payload.organisation_id,
+            consent=payload.consent,
+            answers=payload.answers,
+        )
+    except NotAdmitted as exc:
+        raise ApiError(403, str(exc)) from None
+    except RegistrationClosed as exc:
+        raise ApiError(
+            409,
+            str(exc),
+            [
+                {
+                    "field": "registration_opens_at",
+                    "message": exc.opens.isoformat() if exc.opens else "",
+                },
+                {
+                    "field": "registration_closes_at",
+                    "message": exc.closes.isoformat() if exc.closes else "",
+                },
+            ],
+        ) from None
+    except InvalidAnswers as exc:
+        raise ApiError(422, str(exc), exc.errors) from None
+    return Status(201 if created else 200, registration_payload(registration))
+
+
+@router.delete(
+    "/registrations/{pk}",
+    response=responses({200: RegistrationOut}, 401, 404, 409),
+    auth=required_auth,
+    summary="Cancel a registration",
+)
+def cancel(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Its holder (or the organisers) cancels; the place goes to the waiting list."""
+    registration = selectors.registration_for(request.user, pk)
+    try:
+        services.cancel_registration(registration, actor=request.user)
+    except EventsError as exc:
+        raise ApiError(409, str(exc)) from None
+    return registration_payload(registration)
+
+
+def _item(request: HttpRequest, pk: int) -> AgendaItem:
+    item = AgendaItem.objects.select_related("event__process").filter(pk=pk).first()
+    if item is None or not has_perm(request.user, perms.VIEW_AGENDA_ITEM, item):
+        raise ApiError(404, "Not found.")
+    return item
+
+
+class FloorRequestIn(Schema):
+    organisation_id: int | None = None
+    spokesperson: str = Field(..., min_length=1, max_length=200)
+    topic: str = Field(..., min_length=1, max_length=300)
+    gender: str = Field("", description="the spokesperson's, if they wish to declare it")
+
+
+class SpeakerLineOut(Schema):
+    position: int
+    request_id: int
+    organisation: str
+    spokesperson: str
+    topic: str
+    state: str
+    reasons: list[str] = Field([], description="why this place (secretariat only)")
+
+
+@router.post(
+    "/agenda-items/{pk}/floor-requests",
+    response=responses({201: SpeakerLineOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Ask for the floor under an agenda item",
+)
+def request_floor(request: HttpRequest, pk: int, payload: FloorRequestIn) -> Status[dict[str, Any]]:
+    """For organisations accredited to the process; refused (403) with the reason otherwise."""
+    item = _item(request, pk)
+    from django.core.exceptions import ValidationError
+
+    try:
+        found = services.request_floor(
+            item,
+            actor=request.user,
+            organisation_id=payload.organisation_id,
+            spokesperson=payload.spokesperson,
+            topic=payload.topic,
+            gender=payload.gender,
+        )
+    except NotAccredited as exc:
+        raise ApiError(403, str(exc)) from None
+    except ValidationError as exc:
+        errors = [{"field": k, "message": " ".join(v)} for k, v in exc.message_dict.items()]
+        raise ApiError(422, "The request is not valid.", errors) from None
+    except EventsError as exc:
+        raise ApiError(409, str(exc)) from None
+    return Status(
+        201,
+        {
+            "position": 0,
+            "request_id": found.pk,
+            "organisation": display_name(found.organisation, request.user),
+            "spokesperson": found.spokesperson,
+            "topic": found.topic,
+            "state": found.state,
+            "reasons": [],
+        },
+    )
+
+
+@router.get(
+    "/agenda-items/{pk}/speakers",
+    response=responses({200: list[SpeakerLineOut]}, 403, 404),
+    summary="Read an agenda item's speakers list",
+)
+def speakers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The published list; the secretariat also reads it before publication, with the reasons."""
+    item = _item(request, pk)
+    managing = has_perm(request.user, perms.MANAGE, item.event)
+    if not (managing or item.published):
+        if not request.user.is_authenticated:
+            raise AuthenticationError()
+        raise ApiError(403, "This speakers list is not published yet.")
+    return [
+        {
+            "position": line.position,
+            "request_id": line.request.pk,
+            "organisation": line.name,
+            "spokesperson": line.spokesperson,
+            "topic": line.request.topic,
+            "state": line.request.state,
+            "reasons": list(line.reasons) if managing else [],
+        }
+        for line in selectors.speakers_list(item, request.user)
+    ]
