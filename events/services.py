@@ -167,9 +167,9 @@ def _check_answers(event: Event, answers: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
-def _place_for(event: Event, organisation_id: int | None, exclude: int | None = None) -> str:
+def _place_for(event: Event, organisation_id: int | None) -> str:
     """Confirmed if the room and the organisation's share of it have space; else waiting."""
-    confirmed = event.registrations.filter(state=R.CONFIRMED).exclude(pk=exclude)
+    confirmed = event.registrations.filter(state=R.CONFIRMED)
     if event.capacity is not None and confirmed.count() >= event.capacity:
         return R.WAITING
     if (

@@ -19,18 +19,16 @@ logger = logging.getLogger(__name__)
 
 def _body(registration: Registration, promoted: bool) -> str:
     event = registration.event
-    lines = [
-        {
-            R.CONFIRMED: _("Your place at “%(title)s” is confirmed."),
-            R.WAITING: _(
-                "“%(title)s” is full: you are on the waiting list. "
-                "We will write if a place frees up."
-            ),
-            R.PENDING: _("Your registration for “%(title)s” awaits the organisers' approval."),
-            R.DECLINED: _("The organisers could not offer you a place at “%(title)s”."),
-        }.get(registration.state, _("Your registration for “%(title)s” changed."))
-        % {"title": event.title}
-    ]
+    texts: dict[str, str] = {
+        R.CONFIRMED: _("Your place at “%(title)s” is confirmed."),
+        R.WAITING: _(
+            "“%(title)s” is full: you are on the waiting list. We will write if a place frees up."
+        ),
+        R.PENDING: _("Your registration for “%(title)s” awaits the organisers' approval."),
+        R.DECLINED: _("The organisers could not offer you a place at “%(title)s”."),
+    }
+    text = texts.get(str(registration.state), _("Your registration for “%(title)s” changed."))
+    lines = [text % {"title": event.title}]
     if promoted and registration.state == R.CONFIRMED:
         lines.insert(0, _("A place freed up and it is yours."))
     link = settings.SITE_URL + reverse("events:detail", args=[event.slug])
