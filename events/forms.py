@@ -81,6 +81,12 @@ class EventForm(forms.Form):
     participant_list = forms.ChoiceField(
         label=_("Participant list"), choices=ListMode.choices, initial=ListMode.CONSENT
     )
+    invitees = forms.CharField(
+        label=_("Invited e-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; used when registration is for an invited list."),
+    )
     questions = forms.CharField(
         label=_("Registration questions"),
         required=False,
@@ -107,6 +113,24 @@ class EventForm(forms.Form):
         except UnknownTimeZone as exc:
             raise forms.ValidationError(str(exc)) from None
         return name
+
+    def clean_invitees(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        found = [
+            line.strip() for line in self.cleaned_data["invitees"].splitlines() if line.strip()
+        ]
+        wrong = []
+        for email in found:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                wrong.append(email)
+        if wrong:
+            raise forms.ValidationError(
+                _("These are not e-mail addresses: %(list)s") % {"list": ", ".join(wrong[:5])}
+            )
+        return found
 
     def clean_languages(self) -> list[str]:
         return [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]

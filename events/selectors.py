@@ -97,6 +97,29 @@ def registrations_of(event: Event, query: str = "") -> QuerySet[Registration]:
     return qs
 
 
+def rotation_for(event: Event, viewer: Any) -> list[dict[str, Any]]:
+    """For an organisation's administrators: who holds its places and who waits, to swap."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    from stakeholders.models import Membership
+
+    administered = Membership.objects.filter(user=viewer, role="admin").values_list(
+        "organisation_id", flat=True
+    )
+    found = []
+    for organisation_id in administered:
+        mine = event.registrations.filter(organisation_id=organisation_id).select_related(
+            "user", "organisation"
+        )
+        holders = [r for r in mine if r.state == R.CONFIRMED]
+        waiting = [r for r in mine if r.state == R.WAITING]
+        if holders and waiting:
+            found.append(
+                {"organisation": holders[0].organisation, "holders": holders, "waiting": waiting}
+            )
+    return found
+
+
 def counts(event: Event) -> dict[str, int]:
     found = dict(event.registrations.values_list("state").annotate(n=Count("id")))
     found["checked_in"] = event.registrations.filter(checked_in_at__isnull=False).count()

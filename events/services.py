@@ -90,6 +90,27 @@ def update_event(event: Event, *, actor: Any, topics: Any = None, **fields: Any)
     return event
 
 
+def set_invitees(event: Event, emails: list[str], *, actor: Any) -> int:
+    """Replace the invited list (used when the audience is an invited list)."""
+    from .models import Invitee
+
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    with transaction.atomic():
+        event.invitees.exclude(email__in=wanted).delete()
+        known = set(event.invitees.values_list("email", flat=True))
+        Invitee.objects.bulk_create(
+            [Invitee(event=event, email=e) for e in wanted if e not in known]
+        )
+        audit.record(
+            "events.invitees.changed",
+            actor=actor,
+            obj=event,
+            process=event.process,
+            data={"count": len(wanted)},
+        )
+    return len(wanted)
+
+
 def add_organiser(
     event: Event, organisation: Any, *, actor: Any, role: str = OrganiserRole.ORGANISER
 ) -> EventOrganiser:

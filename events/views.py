@@ -149,6 +149,7 @@ def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         "speakers": list(event.speakers.all()),
         "topics": list(event.topics.all()),
         "registration": selectors.registration_of(event, user),
+        "rotation": selectors.rotation_for(event, user),
         "can_register": has_perm(user, perms.REGISTER, event),
         "counts": selectors.counts(event),
         "participants": selectors.participants(event, user),
@@ -435,6 +436,7 @@ def _save_event(
     data = dict(form.cleaned_data)
     organisers, co_sponsors = data.pop("organisers"), data.pop("co_sponsors")
     topics = data.pop("topics")
+    invitees = data.pop("invitees")
     series_id = data.pop("series")
     data["series"] = process.event_series.filter(pk=series_id).first() if series_id else None
     try:
@@ -450,6 +452,7 @@ def _save_event(
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
         return None
+    services.set_invitees(event, invitees, actor=request.user)
     for organisation in organisers:
         services.add_organiser(
             event, organisation, actor=request.user, role=OrganiserRole.ORGANISER
@@ -515,6 +518,7 @@ def event_edit(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
     initial["co_sponsors"] = [
         o.organisation_id for o in organisers if o.role == OrganiserRole.CO_SPONSOR
     ]
+    initial["invitees"] = "\n".join(event.invitees.values_list("email", flat=True))
     initial["questions"] = "\n".join(
         q["label"] + (" *" if q.get("required") else "") for q in event.questions
     )

@@ -297,3 +297,34 @@ class TestTheFloor:
         requests[0].refresh_from_db()
         assert requests[0].state == "given"
         assert login(stakeholder).get(f"/agenda-items/{item.pk}/chair/").status_code == 403
+
+
+def test_an_organisation_admin_swaps_a_place_from_the_event_page(login, process):
+    admin = make_user("org.admin@example.org")
+    organisation = make_organisation(admin)
+    event = make_event(process, organisation_cap=1)
+    rep1, rep2 = make_user("rep1@example.org"), make_user("rep2@example.org")
+    for rep in (rep1, rep2):
+        organisation.memberships.create(user=rep)
+    holder, _ = services.register(event, actor=rep1, organisation_id=organisation.pk)
+    waiting, _ = services.register(event, actor=rep2, organisation_id=organisation.pk)
+    client = login(admin)
+    assert "Rotation" in client.get("/events/side-event/").content.decode()
+    client.post("/events/side-event/swap/", {"holder": holder.pk, "to": waiting.pk})
+    waiting.refresh_from_db()
+    assert waiting.state == "confirmed"
+    outsider = make_user("outsider@example.org")
+    response = login(outsider).post(
+        "/events/side-event/swap/", {"holder": waiting.pk, "to": holder.pk}
+    )
+    assert response.status_code == 403
+
+
+def test_an_invited_event_admits_only_the_list(login, process, process_secretariat):
+    event = make_event(process, audience="invited")
+    services.set_invitees(event, ["guest@example.org"], actor=None)
+    stranger = make_user("stranger@example.org")
+    assert login(stranger).post("/events/side-event/register/").status_code == 403
+    guest = make_user("guest@example.org")
+    login(guest).post("/events/side-event/register/")
+    assert event.registrations.get().user == guest
