@@ -2,7 +2,8 @@
 
 Outside attributed mode no count under 5 is ever shown: it reads "<5". Where cells add up to a
 total that is shown (the options of a select_one, the groups of a breakdown), one suppressed cell
-could be found by subtraction, so a second one is suppressed too (secondary suppression).
+could be found by subtraction, so a second one is hidden too (secondary suppression); it reads
+"…", since it is not under 5.
 """
 
 import math
@@ -21,6 +22,9 @@ from .xlsform import FormDefinition, Question
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
+# A figure of 5 or more hidden only so that a figure under 5 cannot be worked out from a total.
+# It does not read "<5": that would be untrue.
+HIDDEN = "…"
 BREAKDOWNS = {"kind": OrganisationKind, "region": Region}
 Cell = int | str
 
@@ -88,11 +92,11 @@ def protect(matrix: list[list[int]], totals: list[int], *, additive: bool) -> li
     while changed:
         changed = False
         for line in lines:
-            hidden = [cell for cell in line if shown[cell[0]][cell[1]] == SUPPRESSED]
-            visible = [cell for cell in line if shown[cell[0]][cell[1]] != SUPPRESSED]
+            hidden = [cell for cell in line if shown[cell[0]][cell[1]] in (SUPPRESSED, HIDDEN)]
+            visible = [cell for cell in line if shown[cell[0]][cell[1]] not in (SUPPRESSED, HIDDEN)]
             if len(hidden) == 1 and visible:
                 r, c = min(visible, key=lambda cell: matrix[cell[0]][cell[1]])
-                shown[r][c] = SUPPRESSED
+                shown[r][c] = HIDDEN
                 changed = True
     return shown
 

@@ -277,21 +277,32 @@ def representation(
         figures[who] = {}
         for index, dimension in enumerate(("kind", "region", "gender")):
             tally = Counter(row[index] or "" for row in rows)
+            hidden = _hidden_groups(tally) if public else set()
             figures[who][dimension] = {
                 "total": len(rows),
                 "targets": (targets or {}).get(dimension, {}),
                 "cells": {
-                    key: ("<5" if public and 0 < n < SUPPRESS_UNDER else n)
+                    key: (("<5" if n < SUPPRESS_UNDER else "…") if key in hidden else n)
                     for key, n in sorted(tally.items(), key=lambda kv: -kv[1])
                 },
                 "shares": {
-                    key: (None if public and 0 < n < SUPPRESS_UNDER else round(100 * n / len(rows)))
+                    key: (None if key in hidden else round(100 * n / len(rows)))
                     for key, n in tally.items()
                 }
                 if rows
                 else {},
             }
     return figures
+
+
+def _hidden_groups(tally: Counter[str]) -> set[str]:
+    """Groups under 5; and, where one alone would be hidden, the next smallest too, since the
+    total is shown and subtraction would give it away."""
+    hidden = {key for key, n in tally.items() if n < SUPPRESS_UNDER}
+    shown = [key for key in tally if key not in hidden]
+    if len(hidden) == 1 and shown:
+        hidden.add(min(shown, key=lambda key: tally[key]))
+    return hidden
 
 
 def upcoming_in(process: Process, viewer: Any) -> list[Event]:

@@ -328,3 +328,22 @@ def test_an_invited_event_admits_only_the_list(login, process, process_secretari
     guest = make_user("guest@example.org")
     login(guest).post("/events/side-event/register/")
     assert event.registrations.get().user == guest
+
+
+def test_public_representation_hides_small_groups_and_what_would_give_them_away(client, process):
+    from events.models import Event
+    from events.selectors import representation
+
+    event = make_event(process, capacity=None)
+    for number in range(9):
+        person = make_user(f"g{number}@example.org")
+        person.gender = "woman" if number < 6 else "man"
+        person.save()
+        services.register(event, actor=person)
+    figures = representation(Event.objects.filter(pk=event.pk), public=True)
+    gender = figures["participants"]["gender"]["cells"]
+    # 3 men read "<5"; 6 women would give them away (9 - 6 = 3), so they are hidden too.
+    assert gender == {"woman": "…", "man": "<5"}
+    assert representation(Event.objects.filter(pk=event.pk), public=False)["participants"][
+        "gender"
+    ]["cells"] == {"woman": 6, "man": 3}

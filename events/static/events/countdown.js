@@ -13,6 +13,8 @@
     value.textContent = (left < 0 ? "−" : "") + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
     clock.classList.toggle("overtime", left < 0);
   }
+  var unit = clock.querySelector(".countdown-unit");
+  if (unit) { unit.hidden = true; }  // minutes:seconds from here on
   show(total);
   start.addEventListener("click", function () {
     var began = Date.now();
