@@ -56,7 +56,13 @@ def _our_views():
                 yield from walk(p.url_patterns)
             else:
                 module = getattr(p.callback, "__module__", "")
-                if module.split(".")[0] in {"core", "accounts", "stakeholders", "consultations", "events"}:
+                if module.split(".")[0] in {
+                    "core",
+                    "accounts",
+                    "stakeholders",
+                    "consultations",
+                    "events",
+                }:
                     yield f"{module}.{p.callback.__name__}", p.callback
 
     return dict(walk(get_resolver().url_patterns))

@@ -43,7 +43,9 @@ def world():
     for number in range(6):
         register(event, actor=make_user(f"guest{number}@example.org"), consent=True)
     session = make_event(first, slug="formal", kind="formal_session", capacity=None)
-    publish_speakers_list(add_agenda_item(session, actor=None, number="1", title="Opening"), actor=None)
+    publish_speakers_list(
+        add_agenda_item(session, actor=None, number="1", title="Opening"), actor=None
+    )
     return make_user("secretariat@example.org", role="secretariat")
 
 
