@@ -1,9 +1,9 @@
 from typing import Any
 
 from django import forms
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import email_lines
 from stakeholders.choices import OrganisationKind, Region
 
 from .choices import Audience, Identity, Layout
@@ -85,18 +85,7 @@ class InviteesForm(forms.Form):
     )
 
     def clean_emails(self) -> list[str]:
-        emails = [line.strip() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
-        wrong = []
-        for email in emails:
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                wrong.append(email)
-        if wrong:
-            raise forms.ValidationError(
-                _("These are not e-mail addresses: %(list)s") % {"list": ", ".join(wrong[:5])}
-            )
-        return emails
+        return email_lines(self.cleaned_data["emails"])
 
 
 class ResultsFilterForm(forms.Form):

@@ -13,3 +13,21 @@ def single_line(value: str) -> None:
             _("Use one line of ordinary text: line breaks and control characters are not allowed."),
             code="control_characters",
         )
+
+
+def email_lines(text: str) -> list[str]:
+    """E-mail addresses given one per line; the first few that are not addresses are named."""
+    from django.core.validators import validate_email
+
+    emails = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    wrong = []
+    for email in emails:
+        try:
+            validate_email(email)
+        except ValidationError:
+            wrong.append(email)
+    if wrong:
+        raise ValidationError(
+            _("These are not e-mail addresses: %(list)s"), params={"list": ", ".join(wrong[:5])}
+        )
+    return emails

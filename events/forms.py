@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Gender
 from core.fields import IdModelMultipleChoiceField
+from core.validators import email_lines
 from stakeholders.models import Organisation, ThematicArea
 
 from .calendar import UnknownTimeZone, venue_zone
@@ -115,22 +116,7 @@ class EventForm(forms.Form):
         return name
 
     def clean_invitees(self) -> list[str]:
-        from django.core.validators import validate_email
-
-        found = [
-            line.strip() for line in self.cleaned_data["invitees"].splitlines() if line.strip()
-        ]
-        wrong = []
-        for email in found:
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                wrong.append(email)
-        if wrong:
-            raise forms.ValidationError(
-                _("These are not e-mail addresses: %(list)s") % {"list": ", ".join(wrong[:5])}
-            )
-        return found
+        return email_lines(self.cleaned_data["invitees"])
 
     def clean_languages(self) -> list[str]:
         return [c.strip().lower() for c in self.cleaned_data["languages"].split(",") if c.strip()]

@@ -338,3 +338,16 @@ def test_choices_left_out_by_a_choice_filter_are_hidden_until_they_apply(client,
     html = client.post(f"/consultations/{consultation.slug}/", data).content.decode()
     assert re.search(r'data-choice="cameron">', html)
     assert re.search(r'data-choice="king" hidden', html)
+
+
+def test_an_invited_list_with_a_wrong_address_is_refused_naming_it(
+    login, process, process_secretariat
+):
+    consultation = make_consultation(process, status="draft")
+    data = {k: v for k, v in new_consultation_data().items() if k not in ("slug", "form_file")} | {
+        "invitees-emails": "ok@example.org\nnot-an-address"
+    }
+    response = login(process_secretariat).post(f"/consultations/{consultation.slug}/edit/", data)
+    assert response.status_code == 400
+    assert "These are not e-mail addresses: not-an-address" in response.content.decode()
+    assert not consultation.invitees.exists()
