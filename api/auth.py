@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
@@ -23,7 +24,8 @@ class TokenOrSession(HttpBearer):
         self.required = required
 
     def __call__(self, request: HttpRequest) -> Any:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        # META rather than request.headers: the latter copies every header on each request.
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
         # Other schemes (a proxy's Basic auth, say) are not ours to judge: they are ignored.
         if scheme.lower() == "bearer":
             if not token.strip():
@@ -32,6 +34,12 @@ class TokenOrSession(HttpBearer):
             if user is not None:
                 request.user = user
             return user
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session to look up: an anonymous caller, without loading one.
+            if self.required:
+                return None
+            request.user = AnonymousUser()
+            return request.user
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if request.method not in SAFE_METHODS and check_csrf(request) is not None:

@@ -66,4 +66,4 @@ def send_registration_email(registration_id: int, promoted: bool = False) -> Non
             )
             email.attach("check-in.png", qr_png(registration), "image/png")
     email.send()
-    logger.info("registration e-mail sent for registration %s", registration_id)
+    logger.debug("registration e-mail sent for registration %s", registration_id)
