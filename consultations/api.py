@@ -105,20 +105,31 @@ def get_consultation(request: HttpRequest, slug: str) -> dict[str, Any]:
 def submit_response(request: HttpRequest, slug: str, payload: ResponseIn) -> Status[dict[str, Any]]:
     """Answers keyed by question name. The same instance_id with the same answers again
     returns the same response (200); with other answers, 409. Nothing is stored on a refusal."""
-    consultation = selectors.consultation_for(request.user, slug)
-    try:
-        response, created = services.submit_response(
+    declared = {
+        "kind": payload.kind.value if payload.kind else "",
+        "region": payload.region.value if payload.region else "",
+    }
+
+    def submit(consultation: Consultation) -> tuple[Any, bool]:
+        return services.submit_response(
             consultation,
             actor=request.user,
             instance_id=payload.instance_id,
             answers=payload.answers,
             language=payload.language,
             organisation_id=payload.organisation_id,
-            declared={
-                "kind": payload.kind.value if payload.kind else "",
-                "region": payload.region.value if payload.region else "",
-            },
+            declared=declared,
         )
+
+    try:
+        try:
+            response, created = submit(
+                selectors.consultation_for(request.user, slug, remembered=True)
+            )
+        except (services.StaleConsultation, ConsultationError):
+            # What this process remembered may be out of date: a refusal is only given, and a
+            # changed consultation only used, once read again from the database.
+            response, created = submit(selectors.consultation_for(request.user, slug))
     except NotInAudience as exc:
         if not request.user.is_authenticated:
             raise AuthenticationError() from None

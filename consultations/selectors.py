@@ -66,8 +66,40 @@ def _current(slug: str) -> Consultation | None:
     return consultation
 
 
-def consultation_for(viewer: Any, slug: str) -> Consultation:
-    """The consultation if the viewer may see it; otherwise it does not exist (404)."""
+def _remembered(slug: str) -> Consultation | None:
+    """The consultation as this process last read it, marked as not checked against the
+    database: whoever writes with it must check (services.submit_response does, in its INSERT)."""
+    known = _known.get(slug)
+    if known is None:
+        return None
+    consultation = copy.copy(known)
+    consultation.process = copy.copy(known.process)
+    consultation.unverified = True  # type: ignore[attr-defined]
+    return consultation
+
+
+def still_current(consultation: Consultation) -> bool:
+    """Whether neither the consultation nor its process changed since it was read."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMPS, [consultation.slug])
+        row = cursor.fetchone()
+    return row is not None and (row[0], _stamp(row[1]), _stamp(row[2])) == (
+        consultation.pk,
+        consultation.updated_at,
+        consultation.process.updated_at,
+    )
+
+
+def consultation_for(viewer: Any, slug: str, *, remembered: bool = False) -> Consultation:
+    """The consultation if the viewer may see it; otherwise it does not exist (404).
+
+    `remembered=True` (the submission endpoint) may return the copy this process last read,
+    unchecked; the write that follows checks it and fails with StaleConsultation if it changed.
+    """
+    if remembered:
+        found = _remembered(slug)
+        if found is not None and has_perm(viewer, VIEW, found):
+            return found
     consultation = _current(slug)
     if consultation is None or not has_perm(viewer, VIEW, consultation):
         raise Http404

@@ -340,6 +340,11 @@ def _store(
     if not consultation.is_anonymous:
         response.respondent = actor if getattr(actor, "is_authenticated", False) else None
         response.organisation = organisation
+    if getattr(consultation, "unverified", False) and getattr(actor, "is_authenticated", False):
+        from .selectors import still_current
+
+        if not still_current(consultation):
+            raise StaleConsultation()
     try:
         if getattr(actor, "is_authenticated", False):
             with transaction.atomic():
@@ -352,9 +357,9 @@ def _store(
             # do not queue on the hot tally rows.
             if connection.in_atomic_block:
                 with transaction.atomic():
-                    _insert(response)
+                    _insert(response, consultation)
             else:
-                _insert(response)
+                _insert(response, consultation)
     except IntegrityError:
         # The instance was stored before (a retry, or a twin request that won the race).
         existing = _existing(consultation, instance_id, digest)
@@ -378,11 +383,41 @@ _INSERT = "".join(  # noqa: S608  (names are the model's own; every value is a p
 )
 
 
-def _insert(response: Response) -> None:
+# The same INSERT, made only if the consultation and its process are as the caller read them:
+# checking and writing in one statement saves the submission a round trip to the database.
+_GUARDED_INSERT = "".join(  # noqa: S608  (names are the model's own; every value is a parameter)
+    [
+        f"INSERT INTO {Response._meta.db_table} (",
+        ", ".join(f.column for f in _INSERT_FIELDS),
+        ") SELECT ",
+        ", ".join(["%s"] * len(_INSERT_FIELDS)),
+        " WHERE EXISTS (SELECT 1 FROM consultations_consultation c JOIN core_process p ",
+        "ON p.id = c.process_id WHERE c.id = %s AND c.updated_at = %s AND p.updated_at = %s)",
+        " RETURNING id",
+    ]
+)
+
+
+class StaleConsultation(Exception):
+    """The consultation (or its process) changed since the caller read it: read it again."""
+
+
+def _insert(response: Response, consultation: Consultation) -> None:
     values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _INSERT_FIELDS]
+    sql = _INSERT
+    if getattr(consultation, "unverified", False):
+        sql = _GUARDED_INSERT
+        values += [
+            consultation.pk,
+            connection.ops.adapt_datetimefield_value(consultation.updated_at),
+            connection.ops.adapt_datetimefield_value(consultation.process.updated_at),
+        ]
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, values)
-        response.pk = cursor.fetchone()[0]
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        raise StaleConsultation()
+    response.pk = row[0]
     response._state.adding, response._state.db = False, connection.alias
 
 

@@ -344,3 +344,32 @@ def test_xlsx_export_has_a_sheet_per_repeat_linked_by_id_with_labels(
     project = list(book["project"].values)
     assert project[0][:3] == ("_parent_id", "_index", "project_name")
     assert project[1][:3] == (stored.pk, 1, "Helpline")
+
+
+def test_a_consultation_closed_by_another_process_refuses_at_once(client, process):
+    """Each process remembers consultations it read; a change made elsewhere is still seen."""
+    consultation = make_consultation(process)
+    assert post(client, consultation, body()).status_code == 201  # now remembered
+    # Another worker closes it: only the database knows.
+    from django.utils import timezone
+
+    from consultations.models import Consultation
+
+    Consultation.objects.filter(pk=consultation.pk).update(
+        status="closed", updated_at=timezone.now()
+    )
+    response = post(client, consultation, body())
+    assert response.status_code == 409
+    assert Response.objects.count() == 1
+
+
+def test_a_consultation_reopened_elsewhere_takes_answers_at_once(client, process):
+    consultation = make_consultation(process)
+    services.set_status(consultation, "closed", actor=None)
+    assert post(client, consultation, body()).status_code == 409  # remembered as closed
+    from django.utils import timezone
+
+    from consultations.models import Consultation
+
+    Consultation.objects.filter(pk=consultation.pk).update(status="open", updated_at=timezone.now())
+    assert post(client, consultation, body()).status_code == 201
