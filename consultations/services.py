@@ -398,6 +398,17 @@ _GUARDED_INSERT = "".join(  # noqa: S608  (names are the model's own; every valu
 )
 
 
+def _execute_prepared(sql: str, values: list[Any]) -> Any:
+    """Run a statement as a server-side prepared statement (PostgreSQL parses and plans it once
+    per connection, not once per submission); errors come out as Django's."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, values, prepare=True)  # type: ignore[arg-type]
+        return cursor.fetchone()
+
+
 class StaleConsultation(Exception):
     """The consultation (or its process) changed since the caller read it: read it again."""
 
@@ -412,9 +423,11 @@ def _insert(response: Response, consultation: Consultation) -> None:
             connection.ops.adapt_datetimefield_value(consultation.updated_at),
             connection.ops.adapt_datetimefield_value(consultation.process.updated_at),
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+    row = _execute_prepared(sql, values) if connection.vendor == "postgresql" else None
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
     if row is None:
         raise StaleConsultation()
     response.pk = row[0]
