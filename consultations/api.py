@@ -130,6 +130,10 @@ def submit_response(request: HttpRequest, slug: str, payload: ResponseIn) -> Htt
             # What this process remembered may be out of date: a refusal is only given, and a
             # changed consultation only used, once read again from the database.
             response, created = submit(selectors.consultation_for(request.user, slug))
+    except services.StaleConsultation:
+        raise ApiError(
+            409, "The consultation changed while the response was sent; send it again."
+        ) from None
     except NotInAudience as exc:
         if not request.user.is_authenticated:
             raise AuthenticationError() from None

@@ -196,9 +196,11 @@ class Response(models.Model):
 class Participation(models.Model):
     """That a signed-in person answered, kept apart from the response so anonymity holds.
 
-    The digest is a keyed hash of consultation and person; nothing links it to the response.
+    The digest is a keyed hash of consultation and person; nothing links it to the response:
+    a random id, no time, and (in anonymous mode) written in a transaction of its own.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="participations"
     )

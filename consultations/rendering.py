@@ -6,6 +6,7 @@ the answers (validation.validate_submission), for the first drawing and for the 
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,13 +238,13 @@ def _count(raw: Any) -> int:
 def _value(question: Question, data: QueryDict, path: str) -> Any:
     kind = question.type
     if kind == "select_multiple":
-        return data.getlist(path)
+        return [value.replace("\x00", "") for value in data.getlist(path)]
     if kind == "rank":
         positions = {c.name: data.get(f"{path}::{c.name}", "") for c in question.choices}
         if not any(positions.values()):
             return []
         return [name for name, _p in sorted(positions.items(), key=lambda item: _rank_key(item[1]))]
-    raw = data.get(path, "").strip()
+    raw = data.get(path, "").replace("\x00", "").strip()  # NUL cannot be stored: dropped
     if kind == "acknowledge":
         return "OK" if raw else ""
     if raw and kind == "integer":
@@ -262,19 +263,29 @@ def _rank_key(position: str) -> float:
 
 def _number(raw: str, kind: type) -> Any:
     try:
-        return kind(raw.replace(",", ".") if kind is float else raw)
+        value = kind(raw.replace(",", ".") if kind is float else raw)
     except ValueError:
         return raw
+    return value if math.isfinite(value) else raw  # "nan", "inf": left for the check to refuse
 
 
 def state_json(answers: dict[str, Any]) -> str:
     return json.dumps(answers, ensure_ascii=False)
 
 
+MAX_STATE = 1_000_000  # characters of answers carried between pages
+
+
 def state_from(raw: str) -> dict[str, Any]:
     """Answers carried between pages in a hidden field; anything else counts as none."""
+    if len(raw or "") > MAX_STATE or "\x00" in (raw or ""):
+        return {}
     try:
-        value = json.loads(raw or "{}")
-    except ValueError:
+        value = json.loads(raw or "{}", parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not answers

@@ -114,6 +114,10 @@ class _Builder:
         self.by: str = str(options.get("by") or "") if options.get("by") in BREAKDOWNS else ""
         self.suppress = consultation.suppresses_small_cells
         self.filters = {k: v for k, v in (options.get("filters") or {}).items() if v}
+        if self.suppress:
+            # A filtered total beside the full one would give hidden cells away by subtraction;
+            # outside attributed mode, breakdowns (protected) take the place of filters.
+            self.filters = {}
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.columns: list[tuple[str, str]] = [("", _("All"))]
 
@@ -128,13 +132,16 @@ class _Builder:
                 # "" is the whole column; "-" gathers those who did not state a kind or region.
                 cell[(kind if self.by == "kind" else region) or "-"] += count
         if self.by:
-            # Groups nobody is in are left out; showing them would say nothing.
             groups = self.counts.get(("", ""), {})
             choices: list[tuple[str, str]] = [
                 (str(value), str(label)) for value, label in BREAKDOWNS[self.by].choices
             ]
             choices.append(("-", _("Not stated")))
-            self.columns += [(key, label) for key, label in choices if groups.get(key)]
+            # Attributed results leave out groups nobody is in; elsewhere every group is shown,
+            # since an absent column would tell "nobody" from "fewer than 5".
+            self.columns += [
+                (key, label) for key, label in choices if self.suppress or groups.get(key)
+            ]
 
     def value(self, question: str, value: str, column: str) -> int:
         cell = self.counts.get((question, value))
@@ -219,7 +226,10 @@ class _Builder:
         if not found:
             return
         found.sort()
-        if len(found) <= 12:
+        if self.suppress:
+            # Bins that do not depend on the answers: their labels reveal nobody's.
+            bins = _decades(found[0][0], found[-1][0])
+        elif len(found) <= 12:
             # Few distinct values: one row each reads better than bins.
             bins = [(_number_text(v), _number_text(v), v, v) for v, _n in found]
         else:
@@ -239,7 +249,14 @@ class _Builder:
         months: dict[str, list[str]] = defaultdict(list)
         for value, _n in self.tallied_values(path):
             months[value[:7]].append(value)
-        keys = [(month, month) for month in sorted(months)]
+        if self.suppress:
+            # A month nobody else chose would name one person's answer: such months are
+            # gathered under "other months".
+            totals = {m: sum(self.value(path, v, "") for v in vs) for m, vs in months.items()}
+            small = [m for m in months if totals[m] < THRESHOLD]
+            if small:
+                months["other"] = [v for m in small for v in months.pop(m)]
+        keys = [(m, str(_("Other months")) if m == "other" else m) for m in sorted(months)]
         self.rows(result, path, keys, answered, additive=True, values=months)
 
 
@@ -269,6 +286,20 @@ def _bins(low: float, high: float, integers: bool) -> list[tuple[str, str, float
         end = start + width
         label = f"{start:g}–{end - 1:g}" if integers else f"{start:.4g}–{end:.4g}"
         bins.append((f"{start:g}", label, start, end))
+        start = end
+    return bins
+
+
+def _decades(low: float, high: float) -> list[tuple[str, str, float, float]]:
+    """Fixed bins: below 0, 0, 1–9, 10–99, 100–999 … up to what is needed."""
+    bins: list[tuple[str, str, float, float]] = []
+    if low < 0:
+        bins.append(("neg", str(_("below 0")), -math.inf, 0))
+    bins.append(("0", "0", 0, 1))
+    start = 1
+    while start <= high or len(bins) < 2:
+        end = start * 10
+        bins.append((str(start), f"{start}–{end - 1}", start, end))
         start = end
     return bins
 

@@ -161,7 +161,7 @@ def set_status(consultation: Consultation, status: str, *, actor: Any) -> Consul
             obj=locked,
             process=locked.process,
         )
-    consultation.status = status
+    consultation.status, consultation.updated_at = status, locked.updated_at
     return consultation
 
 
@@ -194,11 +194,15 @@ def current_version(consultation: Consultation) -> FormVersion | None:
     """The form answered now. Kept per process, keyed by the consultation's updated_at, which
     every upload changes; so a worker never serves a form older than the row it just read."""
     key = (consultation.pk, consultation.updated_at)
-    if key not in _versions:
+    found = _versions.get(key)
+    if found is None:
         if len(_versions) > 256:
             _versions.clear()
-        _versions[key] = consultation.versions.order_by("-number").first()
-    return _versions[key]
+        # The uploaded file is not needed to answer, and may weigh megabytes.
+        found = consultation.versions.defer("source").order_by("-number").first()
+        if found is not None:
+            _versions[key] = found
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -230,7 +234,8 @@ def _reference(consultation: Consultation, instance_id: uuid.UUID) -> str:
 
 
 def _participation_digest(consultation: Consultation, user: Any) -> str:
-    key = settings.SECRET_KEY.encode()
+    # A key of its own (from AUDIT_KEY, kept out of the database where it is set apart).
+    key = ("participation:" + settings.AUDIT_KEY).encode()
     return hmac.new(key, f"answered:{consultation.pk}:{user.pk}".encode(), "sha256").hexdigest()
 
 
@@ -281,7 +286,12 @@ def submit_response(
     InstanceConflict or InvalidResponse; nothing is stored on any refusal.
     """
     declared = {k: v for k, v in (declared or {}).items() if v}
-    payload = {"answers": answers, "language": language, "organisation": organisation_id}
+    # In anonymous mode the organisation is not stored, so it must not shape the digest either.
+    payload = {
+        "answers": answers,
+        "language": language,
+        "organisation": None if consultation.is_anonymous else organisation_id,
+    }
     digest = _digest({**payload, "declared": declared})
     try:
         return _store(
@@ -320,7 +330,8 @@ def _store(
     if version is None:
         raise NotOpen(consultation.opens_at, consultation.closes_at)
     form = definition_of(version)
-    result = validate_submission(form, answers, language or form.default_language)
+    language = language if language in form.languages else form.default_language
+    result = validate_submission(form, answers, language)
     if not result.valid:
         raise InvalidResponse(result.errors)
     if consultation.is_anonymous or organisation is None:
@@ -340,14 +351,12 @@ def _store(
     if not consultation.is_anonymous:
         response.respondent = actor if getattr(actor, "is_authenticated", False) else None
         response.organisation = organisation
-    if getattr(consultation, "unverified", False) and getattr(actor, "is_authenticated", False):
-        from .selectors import still_current
-
-        if not still_current(consultation):
-            raise StaleConsultation()
     try:
-        if getattr(actor, "is_authenticated", False):
+        if getattr(actor, "is_authenticated", False) and consultation.is_anonymous:
+            _store_unlinked(consultation, actor, response)
+        elif getattr(actor, "is_authenticated", False):
             with transaction.atomic():
+                _lock_unchanged(consultation)
                 _record_participation(consultation, actor)
                 response.save()
                 Draft.objects.filter(consultation=consultation, respondent=actor).delete()
@@ -432,6 +441,39 @@ def _insert(response: Response, consultation: Consultation) -> None:
         raise StaleConsultation()
     response.pk = row[0]
     response._state.adding, response._state.db = False, connection.alias
+
+
+def _lock_unchanged(consultation: Consultation) -> None:
+    """Inside a transaction: lock the consultation, and refuse if it changed since it was read."""
+    same = (
+        Consultation.objects.select_for_update(of=("self",))
+        .filter(
+            pk=consultation.pk,
+            updated_at=consultation.updated_at,
+            process__updated_at=consultation.process.updated_at,
+        )
+        .exists()
+    )
+    if not same:
+        raise StaleConsultation()
+
+
+def _store_unlinked(consultation: Consultation, actor: Any, response: Response) -> None:
+    """Anonymous mode, signed-in respondent: that they answered, and what, are written in
+    separate transactions, so that nothing in the database ties one to the other."""
+    with transaction.atomic():
+        _lock_unchanged(consultation)
+        _record_participation(consultation, actor)
+        Draft.objects.filter(consultation=consultation, respondent=actor).delete()
+    try:
+        with transaction.atomic():
+            _insert(response, consultation)
+    except BaseException:
+        # The answer was not stored: neither is the fact of answering.
+        Participation.objects.filter(
+            consultation=consultation, digest=_participation_digest(consultation, actor)
+        ).delete()
+        raise
 
 
 def _existing(consultation: Consultation, instance_id: uuid.UUID, digest: str) -> Response | None:

@@ -20,6 +20,7 @@ from .expressions import Context, ExpressionError, compile_expression, to_number
 from .xlsform import FormDefinition, Question
 
 ANSWERLESS = {"note", "group"}
+MAX_ENTRIES = 100  # entries of one repeat
 
 
 @dataclass
@@ -120,13 +121,11 @@ class _Checker:
             self.error(path, _("A repeat is a list of objects, one per entry."))
             return
         if question.repeat_count:
-            expected = to_number(
-                compile_expression(question.repeat_count).evaluate(self.context(scope))
-            )
-            if not math.isnan(expected):
-                self.result.counts[path] = max(0, int(expected))
-            if not math.isnan(expected) and len(instances) != int(expected):
-                self.error(path, _("This part needs %(count)s entries.") % {"count": int(expected)})
+            expected = self.repeat_count(question, scope, path)
+            if expected is not None:
+                self.result.counts[path] = expected
+                if len(instances) != expected:
+                    self.error(path, _("This part needs %(count)s entries.") % {"count": expected})
         cleaned = []
         for index, instance in enumerate(instances, start=1):
             local: dict[str, Any] = {}
@@ -139,6 +138,23 @@ class _Checker:
             cleaned.append(local)
         out[question.name] = cleaned
         scope_target(scope)[question.name] = cleaned
+
+    def repeat_count(self, question: Question, scope: _Scope, path: str) -> int | None:
+        """How many entries the form asks for, if it says; at most MAX_ENTRIES."""
+        try:
+            value = to_number(
+                compile_expression(question.repeat_count).evaluate(self.context(scope))
+            )
+        except ExpressionError:
+            return None
+        if not math.isfinite(value):
+            return None
+        if value > MAX_ENTRIES:
+            self.error(
+                path, _("A part can have at most %(count)s entries.") % {"count": MAX_ENTRIES}
+            )
+            return None
+        return max(0, int(value))
 
     def calculate(self, question: Question, scope: _Scope, path: str) -> Any:
         if not question.calculation:
@@ -221,7 +237,11 @@ def convert(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
 
 
 def _text(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
-    return (raw, "") if isinstance(raw, str) else ("", _("Give this answer as text."))
+    if not isinstance(raw, str):
+        return "", _("Give this answer as text.")
+    if "\x00" in raw:
+        return "", _("This text contains a character that cannot be stored (NUL).")
+    return raw, ""
 
 
 def _integer(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:

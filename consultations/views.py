@@ -1,3 +1,4 @@
+import re
 import uuid
 from typing import Any
 
@@ -423,6 +424,20 @@ def _change_entries(state: _Answering, action: str) -> None:
     state.answers[name] = entries
 
 
+def _send(
+    consultation: Consultation, request: HttpRequest, state: _Answering, declared: dict[str, Any]
+) -> tuple[Any, bool]:
+    return services.submit_response(
+        consultation,
+        actor=request.user,
+        instance_id=uuid.UUID(state.instance_id),
+        answers=state.answers,
+        language=state.language,
+        organisation_id=declared.get("organisation"),
+        declared={"kind": declared.get("kind", ""), "region": declared.get("region", "")},
+    )
+
+
 def _submit(
     request: HttpRequest,
     consultation: Consultation,
@@ -431,15 +446,17 @@ def _submit(
 ) -> HttpResponse | None:
     declared = declaration.cleaned_data if declaration.is_valid() else {}
     try:
-        response, _created = services.submit_response(
-            consultation,
-            actor=request.user,
-            instance_id=uuid.UUID(state.instance_id),
-            answers=state.answers,
-            language=state.language,
-            organisation_id=declared.get("organisation"),
-            declared={"kind": declared.get("kind", ""), "region": declared.get("region", "")},
+        try:
+            response, _created = _send(consultation, request, state, declared)
+        except services.StaleConsultation:
+            # Changed while this page was answered (opened, closed, a new form): read it again.
+            fresh = selectors.consultation_for(request.user, consultation.slug)
+            response, _created = _send(fresh, request, state, declared)
+    except services.StaleConsultation:
+        messages.error(
+            request, _("The consultation changed while you answered: please send again.")
         )
+        return None
     except InvalidResponse as exc:
         state.show_errors = True
         # Go back to the first page with something to correct.
@@ -481,7 +498,7 @@ def consultation_check(request: HttpRequest, consultation: Consultation, slug: s
 @require_GET
 def receipt(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
     """A receipt: proves that a response with this code was received, and nothing more."""
-    code = request.GET.get("code", "").strip()[:20]
+    code = re.sub(r"[^A-Z0-9-]", "", request.GET.get("code", "").upper())[:20]
     found = selectors.response_by_reference(consultation, code) if code else None
     return render(
         request,
@@ -503,6 +520,9 @@ def results(request: HttpRequest, consultation: Consultation, slug: str) -> Http
         raise Http404
     form_def = services.definition_of(version)
     filters = ResultsFilterForm(request.GET or None)
+    if consultation.suppresses_small_cells:
+        # Filtered totals beside the whole would undo the protection; breakdowns remain.
+        del filters.fields["kind"], filters.fields["region"]
     options = filters.cleaned_data if filters.is_valid() else {}
     language = _language(request, form_def)
     services.count_responses(consultation)

@@ -63,10 +63,13 @@ def _reasons(chosen: FloorRequest, heard: list[FloorRequest]) -> tuple[str, ...]
     return tuple(reasons)
 
 
-def propose_order(requests: Sequence[FloorRequest]) -> list[Turn]:
-    """Every request once, in a balanced order, each with why it comes there."""
+def propose_order(
+    requests: Sequence[FloorRequest], heard_already: Sequence[FloorRequest] = ()
+) -> list[Turn]:
+    """Every request once, in a balanced order, each with why it comes there; statements
+    already given count as heard."""
     waiting = sorted(requests, key=lambda r: (r.requested_at, str(r.key)))
-    heard: list[FloorRequest] = []
+    heard: list[FloorRequest] = list(heard_already)
     turns = []
     while waiting:
         chosen = min(waiting, key=lambda r: (*_score(r, heard), r.requested_at, str(r.key)))

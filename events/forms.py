@@ -95,12 +95,23 @@ class EventForm(forms.Form):
         help_text=_("One per line; end a line with * to make it required."),
     )
 
-    def __init__(self, *args: Any, process: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, process: Any, viewer: Any, editing: bool = False, **kwargs: Any
+    ) -> None:
+        from accounts.selectors import is_process_staff
+        from stakeholders.protection import display_name
+
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = ThematicArea.objects.filter(is_active=True)
-        everyone = Organisation.objects.order_by("name")
-        self.fields["organisers"].queryset = everyone
-        self.fields["co_sponsors"].queryset = everyone
+        if is_process_staff(viewer, process):
+            everyone = Organisation.objects.order_by("name")
+            for name in ("organisers", "co_sponsors"):
+                self.fields[name].queryset = everyone
+                self.fields[name].label_from_instance = lambda o: display_name(o, viewer)
+        else:
+            # Who runs the event is the secretariat's choice, not an organiser's.
+            del self.fields["organisers"]
+            del self.fields["co_sponsors"]
         self.fields["series"].choices = [("", _("none"))] + [
             (s.pk, s.title) for s in process.event_series.all()
         ]

@@ -10,8 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.selectors import staff_process_ids
+from accounts.selectors import is_process_staff, staff_process_ids
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
@@ -86,6 +87,37 @@ def registration_for(viewer: Any, pk: int) -> Registration:
     return found
 
 
+def labelled(
+    registrations: Any, event: Event, viewer: Any, *, query: str = ""
+) -> list[Registration]:
+    """Registrations with the names the viewer may read: the event's process secretariat reads
+    every name (it checks people in); other organisers do not read the names of people at risk
+    or of organisations shown only by region."""
+    staff = is_process_staff(viewer, event.process)
+    rows = []
+    for r in registrations:
+        organisation = r.organisation
+        hidden = not staff and (
+            person_is_hidden(r.user, organisation, viewer)
+            if organisation is not None
+            else r.user.at_risk and not sees_everything(viewer)
+        )
+        if hidden and query:
+            continue  # a search must not confirm that a protected person is there
+        r.person_label = (
+            _("A participant at risk (name withheld)")
+            if hidden
+            else r.user.display_name or r.user.email
+        )
+        r.organisation_label = (
+            (organisation.name if staff else display_name(organisation, viewer))
+            if organisation is not None
+            else "—"
+        )
+        rows.append(r)
+    return rows
+
+
 def registrations_of(event: Event, query: str = "") -> QuerySet[Registration]:
     qs = event.registrations.select_related("user", "organisation").order_by("created_at", "id")
     if query:
@@ -143,7 +175,7 @@ def participants(event: Event, viewer: Any) -> list[dict[str, Any]]:
             continue
         rows.append(
             {
-                "name": r.user.display_name or r.user.email.split("@")[0],
+                "name": r.user.display_name or _("A participant"),
                 "organisation": display_name(r.organisation, viewer) if r.organisation else "",
             }
         )
@@ -210,14 +242,19 @@ def speakers_list(item: AgendaItem, viewer: Any = None) -> list[Line]:
         item.floor_requests.exclude(state=FloorState.WITHDRAWN).select_related("organisation")
     )
     by_pk = {r.pk: r for r in requests}
-    proposed = propose_order(
-        [
-            Candidate(r.pk, r.organisation.kind, r.organisation.region, r.gender, r.requested_at)
-            for r in requests
-        ]
+
+    def candidate(r: FloorRequest) -> Candidate:
+        return Candidate(r.pk, r.organisation.kind, r.organisation.region, r.gender, r.requested_at)
+
+    # What was said stays where it was said; only the waiting requests are (re)ordered.
+    given = sorted(
+        (r for r in requests if r.state == FloorState.GIVEN), key=lambda r: (r.given_at, r.pk)
     )
+    waiting = [r for r in requests if r.state != FloorState.GIVEN]
+    proposed = propose_order([candidate(r) for r in waiting], [candidate(r) for r in given])
     reasons = {turn.request.key: turn.reasons for turn in proposed}
-    order = [pk for pk in item.order if pk in by_pk]
+    order = [r.pk for r in given]
+    order += [pk for pk in item.order if pk in by_pk and pk not in order]
     order += [t.request.key for t in proposed if t.request.key not in order]
     lines = []
     for n, pk in enumerate(order, start=1):

@@ -13,7 +13,7 @@ from core.tasks import enqueue_on_commit
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .calendar import venue_zone
-from .choices import ACTIVE_STATES, FloorState, OrganiserRole
+from .choices import ACTIVE_STATES, EventStatus, FloorState, OrganiserRole
 from .choices import RegistrationState as R
 from .exceptions import InvalidAnswers, NotAccredited, NotAdmitted, RegistrationClosed, WrongState
 from .models import AgendaItem, Event, EventOrganiser, FloorRequest, Registration, Series, Speaker
@@ -83,10 +83,15 @@ def update_event(event: Event, *, actor: Any, topics: Any = None, **fields: Any)
             setattr(event, name, fields[name])
     event.full_clean()
     with transaction.atomic():
+        Event.objects.select_for_update().get(pk=event.pk)
         event.save()
         if topics is not None:
             event.topics.set(topics)
         audit.record("events.event.changed", actor=actor, obj=event, process=event.process)
+        # A larger room or a larger share per organisation goes to those waiting first.
+        promoted = _promote(event)
+    for registration in promoted:
+        _notify(registration, promoted=True)
     return event
 
 
@@ -109,6 +114,25 @@ def set_invitees(event: Event, emails: list[str], *, actor: Any) -> int:
             data={"count": len(wanted)},
         )
     return len(wanted)
+
+
+def set_organisers(event: Event, *, actor: Any, organisers: Any, co_sponsors: Any) -> None:
+    """Replace the event's organisers and co-sponsors (an organisation is one or the other)."""
+    wanted = {o.pk: OrganiserRole.CO_SPONSOR for o in co_sponsors}
+    wanted.update({o.pk: OrganiserRole.ORGANISER for o in organisers})
+    with transaction.atomic():
+        event.organisers.exclude(organisation_id__in=wanted).delete()
+        for organisation_id, role in wanted.items():
+            EventOrganiser.objects.update_or_create(
+                event=event, organisation_id=organisation_id, defaults={"role": role}
+            )
+        audit.record(
+            "events.organisers.changed",
+            actor=actor,
+            obj=event,
+            process=event.process,
+            data={"organisers": sorted(wanted)},
+        )
 
 
 def add_organiser(
@@ -168,6 +192,8 @@ def remove_speaker(speaker: Speaker, *, actor: Any) -> None:
 
 
 def check_registration_window(event: Event, now: datetime | None = None) -> None:
+    if event.status != EventStatus.PUBLISHED:
+        raise WrongState(_("This event does not take registrations: it is not published."))
     now = now or timezone.now()
     opens = event.registration_opens_at
     closes = event.registration_closes_at or event.starts_at

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -230,9 +231,10 @@ def cancel(request: HttpRequest, registration: Registration, pk: int) -> HttpRes
         messages.success(request, _("The registration was cancelled."))
     except EventsError as exc:
         messages.error(request, str(exc))
-    return redirect(
-        request.POST.get("next") or reverse("events:detail", args=[registration.event.slug])
-    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("events:detail", args=[registration.event.slug])
+    return redirect(back)
 
 
 @permission_required(SIGNED_IN, obj=_registration)
@@ -255,7 +257,9 @@ def manage(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "process": event.process,
-        "registrations": selectors.registrations_of(event, query),
+        "registrations": selectors.labelled(
+            selectors.registrations_of(event, query), event, request.user, query=query
+        ),
         "query": query,
         "counts": selectors.counts(event),
         "speaker_form": SpeakerForm(),
@@ -329,6 +333,7 @@ def check_in(request: HttpRequest, event: Event, slug: str, token: str) -> HttpR
         except EventsError as exc:
             messages.error(request, str(exc))
         return redirect("events:check_in", slug=event.slug, token=token)
+    selectors.labelled([registration], event, request.user)
     return render(
         request,
         "events/check_in.html",
@@ -434,7 +439,7 @@ def _save_event(
     request: HttpRequest, form: EventForm, process: Process, event: Event | None
 ) -> Event | None:
     data = dict(form.cleaned_data)
-    organisers, co_sponsors = data.pop("organisers"), data.pop("co_sponsors")
+    organisers, co_sponsors = data.pop("organisers", []), data.pop("co_sponsors", [])
     topics = data.pop("topics")
     invitees = data.pop("invitees")
     series_id = data.pop("series")
@@ -453,13 +458,9 @@ def _save_event(
             form.add_error(name if name in form.fields else None, errors)
         return None
     services.set_invitees(event, invitees, actor=request.user)
-    for organisation in organisers:
-        services.add_organiser(
-            event, organisation, actor=request.user, role=OrganiserRole.ORGANISER
-        )
-    for organisation in co_sponsors:
-        services.add_organiser(
-            event, organisation, actor=request.user, role=OrganiserRole.CO_SPONSOR
+    if "organisers" in form.fields:
+        services.set_organisers(
+            event, actor=request.user, organisers=organisers, co_sponsors=co_sponsors
         )
     return event
 
@@ -468,7 +469,7 @@ def _save_event(
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
     """Create an event in a process."""
-    form = EventForm(request.POST or None, process=process)
+    form = EventForm(request.POST or None, process=process, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         event = _save_event(request, form, process, None)
         if event is not None:
@@ -522,7 +523,13 @@ def event_edit(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
     initial["questions"] = "\n".join(
         q["label"] + (" *" if q.get("required") else "") for q in event.questions
     )
-    form = EventForm(request.POST or None, process=event.process, editing=True, initial=initial)
+    form = EventForm(
+        request.POST or None,
+        process=event.process,
+        editing=True,
+        initial=initial,
+        viewer=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_event(request, form, event.process, event)
         if saved is not None:
@@ -618,6 +625,8 @@ def floor_action(request: HttpRequest, item: AgendaItem, pk: int) -> HttpRespons
             raise PermissionDenied(perms.MANAGE)
         elif action in ("up", "down") and target is not None:
             order = [line.request.pk for line in selectors.speakers_list(item, request.user)]
+            if target.pk not in order:
+                raise Http404
             index = order.index(target.pk)
             other = index - 1 if action == "up" else index + 1
             if 0 <= other < len(order):

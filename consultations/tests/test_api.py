@@ -373,3 +373,53 @@ def test_a_consultation_reopened_elsewhere_takes_answers_at_once(client, process
 
     Consultation.objects.filter(pk=consultation.pk).update(status="open", updated_at=timezone.now())
     assert post(client, consultation, body()).status_code == 201
+
+
+def test_filters_cannot_undo_the_protection_of_small_cells(client, process, process_secretariat):
+    consultation = make_consultation(process, identity="confidential")
+    for kind in ["ngo"] * 6 + ["academia"]:
+        submit(consultation, declared={"kind": kind})
+    token = make_token(process_secretariat)
+    whole = results(client, consultation, "", token).json()
+    filtered = results(client, consultation, "?kind=ngo", token).json()
+    assert filtered["total"] == whole["total"] == 7  # the filter is not applied
+    months = {r["label"] for r in _question(whole, "project/project_start")["rows"]}
+    assert months == {"2020-05"}  # seven answers in one month: shown
+    submit(
+        consultation,
+        answers={**GOOD_ANSWERS, "project": [{"project_name": "B", "project_start": "2011-01-02"}]},
+    )
+    months = {
+        r["label"]
+        for r in _question(
+            results(client, consultation, "", token).json(), "project/project_start"
+        )["rows"]
+    }
+    assert "2011-01" not in months and "Other months" in months
+
+
+def test_absurd_repeat_counts_and_page_state_are_refused_not_crashed(client, process):
+    form = """
+| survey |
+| | type | name | label | repeat_count |
+| | text | n | How many | |
+| | begin repeat | r | Entry | ${n} |
+| | text | t | Text | |
+| | end repeat | | | |
+"""
+    consultation = make_consultation(process, form=form)
+    # Not a number (infinite): the form sets no count, as in ODK.
+    assert post(client, consultation, body(answers={"n": "1e400", "r": []})).status_code == 201
+    for n in ("100000000000000000000", "5000"):
+        response = post(client, consultation, body(answers={"n": n, "r": []}))
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["message"] == "A part can have at most 100 entries."
+    page = client.post(
+        f"/consultations/{consultation.slug}/check/", {"_state": "[" * 100000, "n": "1e400"}
+    )
+    assert page.status_code == 200
+    text = client.post(
+        f"/consultations/{consultation.slug}/",
+        {"_state": "{}", "n": "a\x00b", "r.count": "0", "_action": "refresh"},
+    )
+    assert text.status_code == 200

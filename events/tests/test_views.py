@@ -347,3 +347,78 @@ def test_public_representation_hides_small_groups_and_what_would_give_them_away(
     assert representation(Event.objects.filter(pk=event.pk), public=False)["participants"][
         "gender"
     ]["cells"] == {"woman": 6, "man": 3}
+
+
+def test_cancelling_never_redirects_off_the_site(login, process, stakeholder):
+    event = make_event(process)
+    mine, _ = services.register(event, actor=stakeholder)
+    response = login(stakeholder).post(
+        f"/registrations/{mine.pk}/cancel/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/events/side-event/"
+
+
+def test_an_organisers_admin_does_not_read_protected_names(login, process):
+    admin = make_user("organiser@example.org")
+    organiser = make_organisation(admin)
+    event = make_event(process)
+    services.add_organiser(event, organiser, actor=None)
+    risky = make_user("risky@example.org")
+    risky.display_name, risky.at_risk = "Risky Person", True
+    risky.save()
+    services.register(event, actor=risky)
+    client = login(admin)
+    html = client.get("/events/side-event/manage/").content.decode()
+    assert "Risky Person" not in html and "risky@example.org" not in html
+    assert "name withheld" in html
+    # Searching for the name does not confirm that the person registered.
+    assert (
+        "name withheld"
+        not in client.get("/events/side-event/manage/", {"q": "Risky"}).content.decode()
+    )
+    # Only the secretariat chooses who organises.
+    assert 'name="organisers"' not in client.get("/events/side-event/edit/").content.decode()
+
+
+def test_a_cancelled_event_takes_no_registrations(login, process, stakeholder):
+    make_event(process, status="cancelled")
+    response = login(stakeholder).post("/events/side-event/register/", {})
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_a_larger_room_goes_to_those_waiting(process):
+    event = make_event(process, capacity=1)
+    first, second = make_user("a@example.org"), make_user("b@example.org")
+    services.register(event, actor=first)
+    waiting, _ = services.register(event, actor=second)
+    assert waiting.state == "waiting"
+    services.update_event(event, actor=None, capacity=2)
+    waiting.refresh_from_db()
+    assert waiting.state == "confirmed"
+
+
+def test_given_statements_keep_their_place_and_withdrawn_ones_cannot_move(
+    login, process, process_secretariat
+):
+    event = make_event(process, kind="formal_session", capacity=None)
+    item = services.add_agenda_item(event, actor=None, number="1", title="Opening")
+    requests = []
+    for number, kind in enumerate(["ngo", "ngo", "academia"]):
+        person = make_user(f"s{number}@example.org")
+        organisation = make_organisation(person, name=f"Org {number}", kind=kind, country="KE")
+        make_application(process, organisation, state="accredited")
+        requests.append(
+            services.request_floor(
+                item, actor=person, organisation_id=None, spokesperson="X", topic="Y"
+            )
+        )
+    services.mark_given(requests[1], actor=None)
+    from events.selectors import speakers_list
+
+    assert speakers_list(item)[0].request == requests[1]
+    services.withdraw_floor_request(requests[2], actor=None)
+    response = login(process_secretariat).post(
+        f"/agenda-items/{item.pk}/action/", {"action": "up", "request": requests[2].pk}
+    )
+    assert response.status_code == 404
