@@ -33,6 +33,7 @@ class Series(TimeStampedModel):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    targets = models.JSONField(_("representation targets"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("series")
@@ -41,6 +42,13 @@ class Series(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProcessTargets(models.Model):
+    """Representation targets across a process's events (shares in %, by dimension)."""
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="event_targets")
+    targets = models.JSONField(_("representation targets"), default=dict, blank=True)
 
 
 class Event(TimeStampedModel):

@@ -32,7 +32,9 @@ def _manage(user: Any, event: Any) -> bool:
     return is_process_staff(user, event.process) or organises(user, event)
 
 
-def _create(user: Any, process: Any) -> bool:
+def _create(user: Any, obj: Any) -> bool:
+    """obj is a process, or something of one (a series)."""
+    process = getattr(obj, "process", obj)
     return process is not None and is_process_staff(user, process)
 
 

@@ -332,6 +332,16 @@ def representation(
     return figures
 
 
+def scope_targets(scope: Any) -> dict[str, dict[str, int]]:
+    """The targets set for a series or a process ({} where none)."""
+    if isinstance(scope, Series):
+        return scope.targets or {}
+    from .models import ProcessTargets
+
+    found = ProcessTargets.objects.filter(process=scope).first()
+    return found.targets if found else {}
+
+
 def _hidden_groups(tally: Counter[str]) -> set[str]:
     """Groups under 5; and, where one alone would be hidden, the next smallest too, since the
     total is shown and subtraction would give it away."""

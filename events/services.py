@@ -435,6 +435,23 @@ def publish_outcome(
     return event
 
 
+def set_scope_targets(
+    scope: Process | Series, targets: dict[str, dict[str, int]], *, actor: Any
+) -> None:
+    """The shares (in %) aimed for across a process's events, or a series's."""
+    from .models import ProcessTargets
+
+    with transaction.atomic():
+        if isinstance(scope, Series):
+            scope.targets = targets
+            scope.save(update_fields=["targets", "updated_at"])
+            process = scope.process
+        else:
+            ProcessTargets.objects.update_or_create(process=scope, defaults={"targets": targets})
+            process = scope
+        audit.record("events.targets.changed", actor=actor, obj=scope, process=process)
+
+
 def set_targets(event: Event, targets: dict[str, dict[str, int]], *, actor: Any) -> Event:
     """The shares (in %) the secretariat aims for, by kind, region and gender."""
     event.targets = targets

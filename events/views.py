@@ -89,9 +89,49 @@ def event_list(request: HttpRequest, slug: str = "") -> HttpResponse:
         scope = selectors.events_visible_to(request.user).filter(
             **({"process": process} if process else {"series": series})
         )
-        context["figures"] = selectors.representation(scope, public=True)
+        targets = selectors.scope_targets(series or process)
+        context["figures"] = selectors.representation(scope, public=True, targets=targets)
+        if has_perm(request.user, perms.CREATE, series or process):
+            context["targets_form"] = TargetsForm(initial={"targets": _targets_text(targets)})
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "events/list.html", context, status=status)
+
+
+def _targets_text(targets: dict[str, dict[str, int]]) -> str:
+    return "\n".join(
+        f"{dimension} {group} {share}"
+        for dimension, groups in (targets or {}).items()
+        for group, share in groups.items()
+    )
+
+
+def _series(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+    return selectors.series_for(request.user, slug)
+
+
+def _save_scope_targets(request: HttpRequest, scope: Any, back: str) -> HttpResponse:
+    form = TargetsForm(request.POST)
+    if form.is_valid():
+        services.set_scope_targets(scope, form.cleaned_data["targets"], actor=request.user)
+        messages.success(request, _("The targets were saved."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect(back)
+
+
+@permission_required(perms.CREATE, obj=_process)
+@require_POST
+def process_targets(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
+    """Set representation targets across the process's events."""
+    return _save_scope_targets(request, process, reverse("events:process_events", args=[slug]))
+
+
+@permission_required(perms.CREATE, obj=_series)
+@require_POST
+def series_targets(request: HttpRequest, series: Any, slug: str) -> HttpResponse:
+    """Set representation targets across a series."""
+    return _save_scope_targets(request, series, f"{reverse('events:list')}?series={slug}")
 
 
 @require_GET

@@ -422,3 +422,30 @@ def test_given_statements_keep_their_place_and_withdrawn_ones_cannot_move(
         f"/agenda-items/{item.pk}/action/", {"action": "up", "request": requests[2].pk}
     )
     assert response.status_code == 404
+
+
+def test_targets_across_a_process_are_set_by_its_secretariat(
+    client, login, process, process_secretariat, stakeholder
+):
+    event = make_event(process)
+    for number in range(6):
+        person = make_user(f"t{number}@example.org")
+        person.gender = "woman"
+        person.save()
+        services.register(event, actor=person)
+    url = f"/processes/{process.slug}/events/targets/"
+    assert login(stakeholder).post(url, {"targets": "gender woman 50"}).status_code == 403
+    login(process_secretariat).post(url, {"targets": "gender woman 50"})
+    client.logout()
+    html = client.get(f"/processes/{process.slug}/events/").content.decode()
+    assert "<td>50%</td>" in html  # the target beside the figure
+
+
+def test_series_targets_refuse_a_malformed_line(login, process, process_secretariat):
+    series = services.create_series(process, actor=None, slug="s", title="Sessions")
+    response = login(process_secretariat).post(
+        "/series/s/targets/", {"targets": "colour blue 10"}, follow=True
+    )
+    assert "is not “dimension group percent”" in response.content.decode()
+    series.refresh_from_db()
+    assert series.targets == {}

@@ -118,6 +118,7 @@ STAFF_PAGES = [
     "/consultations/small-survey/responses/",
     "/consultations/small-survey/export/",
     "/processes/ahc-cybercrime/events/new/",
+    "/processes/ahc-cybercrime/events/",
     "/events/side-event/manage/",
     "/events/side-event/edit/",
     "/agenda-items/{item}/chair/",
