@@ -23,7 +23,7 @@ from .exceptions import (
     NotInAudience,
     NotOpen,
 )
-from .exports import CONTENT_TYPES, Layout, write_export
+from .exports import Layout, attachment, write_export
 from .models import Consultation
 from .results import Results, build_results
 
@@ -261,6 +261,4 @@ def export_responses(request: HttpRequest, slug: str, query: Query[ExportQuery])
         consultation, services.definition_of(version), labels=query.labels, language=query.language
     )
     body = write_export(query.format, layout, selectors.responses_of(consultation).iterator(2000))
-    response = HttpResponse(body, content_type=CONTENT_TYPES[query.format])
-    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}.{query.format}"'
-    return response
+    return attachment(body, query.format, consultation.slug)

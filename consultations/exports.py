@@ -114,6 +114,15 @@ def _split(questions: list[Question]) -> tuple[list[Question], list[Question]]:
     return direct, repeats
 
 
+def attachment(body: bytes, fmt: str, name: str) -> Any:
+    """An export as an HTTP attachment (pages and API alike)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
 Progress = Callable[[int], None]
 
 

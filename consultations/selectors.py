@@ -60,6 +60,10 @@ def _current(slug: str) -> Consultation | None:
         if len(_known) > 500:
             _known.clear()
         _known[slug] = known
+    return _copy(known)
+
+
+def _copy(known: Consultation) -> Consultation:
     # Callers get their own copy: what one request changes on it stays out of the next.
     consultation = copy.copy(known)
     consultation.process = copy.copy(known.process)
@@ -72,8 +76,7 @@ def _remembered(slug: str) -> Consultation | None:
     known = _known.get(slug)
     if known is None:
         return None
-    consultation = copy.copy(known)
-    consultation.process = copy.copy(known.process)
+    consultation = _copy(known)
     consultation.unverified = True  # type: ignore[attr-defined]
     return consultation
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import audit
 from core.models import Process
+from core.services import replace_invitees
 from stakeholders.selectors import accredited_organisations_of
 
 from .choices import NEXT_STATUS, Audience, Status
@@ -34,7 +35,6 @@ from .models import (
     Draft,
     ExportJob,
     FormVersion,
-    Invitee,
     Participation,
     Response,
     Tally,
@@ -167,21 +167,9 @@ def set_status(consultation: Consultation, status: str, *, actor: Any) -> Consul
 
 def set_invitees(consultation: Consultation, emails: list[str], *, actor: Any) -> int:
     """Replace the invited list; returns how many addresses it holds."""
-    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
-    with transaction.atomic():
-        consultation.invitees.exclude(email__in=wanted).delete()
-        existing = set(consultation.invitees.values_list("email", flat=True))
-        Invitee.objects.bulk_create(
-            [Invitee(consultation=consultation, email=e) for e in wanted if e not in existing]
-        )
-        audit.record(
-            "consultations.invitees.changed",
-            actor=actor,
-            obj=consultation,
-            process=consultation.process,
-            data={"count": len(wanted)},
-        )
-    return len(wanted)
+    return replace_invitees(
+        consultation, emails, actor=actor, action="consultations.invitees.changed"
+    )
 
 
 # Answering ---------------------------------------------------------------------------------------
@@ -381,25 +369,20 @@ def _store(
 _INSERT_FIELDS = [f for f in Response._meta.concrete_fields if not f.primary_key]
 # The statement is written once: the ORM would build it again for every submission, which
 # costs about as much as the rest of the request. Values go through each field's own conversion.
-_INSERT = "".join(  # noqa: S608  (names are the model's own; every value is a parameter)
+_INTO = "".join(  # noqa: S608  (names are the model's own; every value is a parameter)
     [
         f"INSERT INTO {Response._meta.db_table} (",
         ", ".join(f.column for f in _INSERT_FIELDS),
-        ") VALUES (",
-        ", ".join(["%s"] * len(_INSERT_FIELDS)),
-        ") RETURNING id",
+        ") ",
     ]
 )
-
-
+_VALUES = ", ".join(["%s"] * len(_INSERT_FIELDS))
+_INSERT = f"{_INTO}VALUES ({_VALUES}) RETURNING id"
 # The same INSERT, made only if the consultation and its process are as the caller read them:
 # checking and writing in one statement saves the submission a round trip to the database.
-_GUARDED_INSERT = "".join(  # noqa: S608  (names are the model's own; every value is a parameter)
+_GUARDED_INSERT = "".join(
     [
-        f"INSERT INTO {Response._meta.db_table} (",
-        ", ".join(f.column for f in _INSERT_FIELDS),
-        ") SELECT ",
-        ", ".join(["%s"] * len(_INSERT_FIELDS)),
+        f"{_INTO}SELECT {_VALUES}",
         " WHERE EXISTS (SELECT 1 FROM consultations_consultation c JOIN core_process p ",
         "ON p.id = c.process_id WHERE c.id = %s AND c.updated_at = %s AND p.updated_at = %s)",
         " RETURNING id",

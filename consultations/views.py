@@ -21,7 +21,7 @@ from . import permissions as perms
 from . import selectors, services
 from .choices import Audience, Status
 from .exceptions import ConsultationError, InvalidResponse
-from .exports import CONTENT_TYPES, Layout, write_export
+from .exports import Layout, attachment, write_export
 from .forms import ConsultationForm, DeclarationForm, ExportForm, InviteesForm, ResultsFilterForm
 from .models import Consultation
 from .rendering import (
@@ -593,7 +593,7 @@ def export(request: HttpRequest, consultation: Consultation, slug: str) -> HttpR
             return redirect("consultations:export_job", slug=consultation.slug, pk=job.pk)
         layout = Layout(consultation, form_def, labels=labels, language=language)
         body = write_export(fmt, layout, selectors.responses_of(consultation).iterator(2000))
-        return _attachment(body, fmt, consultation.slug)
+        return attachment(body, fmt, consultation.slug)
     return render(
         request,
         "consultations/export.html",
@@ -607,12 +607,6 @@ def export(request: HttpRequest, consultation: Consultation, slug: str) -> HttpR
     )
 
 
-def _attachment(body: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 @permission_required(perms.MANAGE, obj=_consultation)
 @require_GET
 def export_job(
@@ -621,7 +615,7 @@ def export_job(
     """An export being built: its progress, then its file."""
     job = selectors.export_job_for(consultation, request.user, pk)
     if request.GET.get("download") and job.state == "ready" and job.content is not None:
-        return _attachment(bytes(job.content), job.format, consultation.slug)
+        return attachment(bytes(job.content), job.format, consultation.slug)
     template = (
         "consultations/partials/export_progress.html"
         if request.htmx

@@ -96,3 +96,24 @@ def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
         if diff:
             audit.record("core.process.updated", actor=actor, obj=process, data={"changes": diff})
         return process
+
+
+def replace_invitees(owner: Any, emails: list[str], *, actor: Any, action: str) -> int:
+    """Replace an object's invited list (its `invitees`, rows with an `email`), in one
+    transaction with its audit entry; returns how many addresses it holds."""
+    related = owner.invitees
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    with transaction.atomic():
+        related.exclude(email__in=wanted).delete()
+        known = set(related.values_list("email", flat=True))
+        related.model.objects.bulk_create(
+            [
+                related.model(**{related.field.name: owner, "email": e})
+                for e in wanted
+                if e not in known
+            ]
+        )
+        audit.record(
+            action, actor=actor, obj=owner, process=owner.process, data={"count": len(wanted)}
+        )
+    return len(wanted)

@@ -15,7 +15,7 @@ from stakeholders.protection import display_name
 
 from . import permissions as perms
 from . import selectors, services
-from .calendar import calendar
+from .calendar import calendar, ics_response
 from .choices import EventKind
 from .exceptions import EventsError, InvalidAnswers, NotAccredited, NotAdmitted, RegistrationClosed
 from .models import AgendaItem, Event
@@ -93,10 +93,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> list[dict
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
-    event = Event.objects.select_related("process", "series").filter(pk=pk).first()
-    if event is None or not has_perm(request.user, perms.VIEW, event):
-        raise ApiError(404, "Not found.")
-    return event
+    return selectors.event_for(request.user, pk=pk)
 
 
 @router.get("/events/{int:pk}", response=responses({200: EventOut}, 404), summary="Read an event")
@@ -105,19 +102,13 @@ def get_event(request: HttpRequest, pk: int) -> dict[str, Any]:
     return event_payload(_event(request, pk))
 
 
-def _ics(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
-
-
 @router.get(
     "/events/{int:pk}.ics", response=responses({200: None}, 404), summary="One event as iCalendar"
 )
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """The event in the venue's time zone (RFC 5545)."""
     event = _event(request, pk)
-    return _ics(calendar([selectors.calendar_item(event)]), event.slug)
+    return ics_response(calendar([selectors.calendar_item(event)]), event.slug)
 
 
 @router.get(
@@ -127,9 +118,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 )
 def process_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """Every event of the process the caller may see."""
-    process = process_for(request.user, slug)
-    events = selectors.events_visible_to(request.user).filter(process=process)
-    return _ics(calendar([selectors.calendar_item(e) for e in events], name=process.name), slug)
+    return ics_response(selectors.feed(request.user, process_for(request.user, slug)), slug)
 
 
 @router.get(
@@ -139,9 +128,9 @@ def process_ics(request: HttpRequest, slug: str) -> HttpResponse:
 )
 def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """Every event of the series the caller may see."""
-    series = selectors.series_for(request.user, slug)
-    events = selectors.events_visible_to(request.user).filter(series=series)
-    return _ics(calendar([selectors.calendar_item(e) for e in events], name=series.title), slug)
+    return ics_response(
+        selectors.feed(request.user, selectors.series_for(request.user, slug)), slug
+    )
 
 
 class RegistrationIn(Schema):
@@ -227,10 +216,7 @@ def cancel(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 def _item(request: HttpRequest, pk: int) -> AgendaItem:
-    item = AgendaItem.objects.select_related("event__process").filter(pk=pk).first()
-    if item is None or not has_perm(request.user, perms.VIEW_AGENDA_ITEM, item):
-        raise ApiError(404, "Not found.")
-    return item
+    return selectors.agenda_item_for(request.user, pk)
 
 
 class FloorRequestIn(Schema):

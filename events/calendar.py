@@ -7,6 +7,7 @@ Vienna at 13:15 Vienna time wherever the reader is.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext as _
@@ -57,6 +58,15 @@ def _component(item: CalendarEvent) -> Event:
     if item.description:
         event.add("description", item.description)
     return event
+
+
+def ics_response(body: bytes, name: str) -> Any:
+    """An iCalendar file as an HTTP attachment (pages and API alike)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
 
 
 def calendar(items: Iterable[CalendarEvent], *, name: str = "") -> bytes:

@@ -18,12 +18,16 @@ def organises(user: Any, event: Any) -> bool:
     """An administrator of one of the event's organisers (not co-sponsors)."""
     if not _signed_in(user):
         return False
-    return Membership.objects.filter(
-        user=user,
-        role="admin",
-        organisation__events_organised__event=event,
-        organisation__events_organised__role="organiser",
-    ).exists()
+    # A page asks this several times (to run, to list, to register): one query per request.
+    cache = user.__dict__.setdefault("_consulta_organises", {})
+    if event.pk not in cache:
+        cache[event.pk] = Membership.objects.filter(
+            user=user,
+            role="admin",
+            organisation__events_organised__event=event,
+            organisation__events_organised__role="organiser",
+        ).exists()
+    return bool(cache[event.pk])
 
 
 def _manage(user: Any, event: Any) -> bool:

@@ -18,13 +18,13 @@ from core.permissions import has_perm
 from core.selectors import processes_visible_to
 from stakeholders.protection import display_name, person_is_hidden, sees_everything
 
-from .calendar import CalendarEvent
+from .calendar import CalendarEvent, calendar
 from .choices import EventStatus, FloorState, ListMode
 from .choices import RegistrationState as R
 from .floor import FloorRequest as Candidate
 from .floor import propose_order
 from .models import AgendaItem, Event, FloorRequest, Registration, Series
-from .permissions import MANAGE, VIEW
+from .permissions import MANAGE, VIEW, VIEW_AGENDA_ITEM
 
 SUPPRESS_UNDER = 5
 
@@ -57,11 +57,29 @@ def event_list(viewer: Any, filters: dict[str, Any]) -> list[Event]:
     return upcoming + past
 
 
-def event_for(viewer: Any, slug: str) -> Event:
-    event = Event.objects.select_related("process", "series").filter(slug=slug).first()
+def event_for(viewer: Any, slug: str | None = None, *, pk: int | None = None) -> Event:
+    """The event (by short name or id) if the viewer may see it; otherwise 404."""
+    lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
+    event = Event.objects.select_related("process", "series").filter(**lookup).first()
     if event is None or not has_perm(viewer, VIEW, event):
         raise Http404
     return event
+
+
+def agenda_item_for(viewer: Any, pk: int) -> AgendaItem:
+    """The agenda item if the viewer may see its event; otherwise 404."""
+    item = AgendaItem.objects.select_related("event__process").filter(pk=pk).first()
+    if item is None or not has_perm(viewer, VIEW_AGENDA_ITEM, item):
+        raise Http404
+    return item
+
+
+def feed(viewer: Any, scope: Process | Series) -> bytes:
+    """The iCalendar feed of a process's or a series's events the viewer may see."""
+    field = "series" if isinstance(scope, Series) else "process"
+    events = events_visible_to(viewer).filter(**{field: scope})
+    name = scope.title if isinstance(scope, Series) else scope.name
+    return calendar([calendar_item(e) for e in events], name=name)
 
 
 def series_for(viewer: Any, slug: str) -> Series:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.models import Process
+from core.services import replace_invitees
 from core.tasks import enqueue_on_commit
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
@@ -97,23 +98,7 @@ def update_event(event: Event, *, actor: Any, topics: Any = None, **fields: Any)
 
 def set_invitees(event: Event, emails: list[str], *, actor: Any) -> int:
     """Replace the invited list (used when the audience is an invited list)."""
-    from .models import Invitee
-
-    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
-    with transaction.atomic():
-        event.invitees.exclude(email__in=wanted).delete()
-        known = set(event.invitees.values_list("email", flat=True))
-        Invitee.objects.bulk_create(
-            [Invitee(event=event, email=e) for e in wanted if e not in known]
-        )
-        audit.record(
-            "events.invitees.changed",
-            actor=actor,
-            obj=event,
-            process=event.process,
-            data={"count": len(wanted)},
-        )
-    return len(wanted)
+    return replace_invitees(event, emails, actor=actor, action="events.invitees.changed")
 
 
 def set_organisers(event: Event, *, actor: Any, organisers: Any, co_sponsors: Any) -> None:

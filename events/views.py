@@ -19,7 +19,7 @@ from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from . import permissions as perms
 from . import selectors, services
-from .calendar import UnknownTimeZone, calendar
+from .calendar import UnknownTimeZone, calendar, ics_response
 from .choices import Audience, OrganiserRole
 from .exceptions import EventsError, InvalidAnswers
 from .forms import (
@@ -43,20 +43,11 @@ def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
 
 
 def _item(request: HttpRequest, pk: int, **kwargs: Any) -> AgendaItem:
-    item = AgendaItem.objects.select_related("event__process").filter(pk=pk).first()
-    if item is None or not has_perm(request.user, perms.VIEW_AGENDA_ITEM, item):
-        raise Http404
-    return item
+    return selectors.agenda_item_for(request.user, pk)
 
 
 def _item_event(request: HttpRequest, pk: int, **kwargs: Any) -> Event:
     return _item(request, pk).event
-
-
-def _ics(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
 
 
 # Lists --------------------------------------------------------------------------------------------
@@ -138,20 +129,14 @@ def series_targets(request: HttpRequest, series: Any, slug: str) -> HttpResponse
 def process_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The process's events as an iCalendar feed."""
     process = process_for(request.user, slug)
-    events = selectors.events_visible_to(request.user).filter(process=process)
-    return _ics(
-        calendar([selectors.calendar_item(e) for e in events], name=process.name), process.slug
-    )
+    return ics_response(selectors.feed(request.user, process), process.slug)
 
 
 @require_GET
 def series_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A series's events as an iCalendar feed."""
     series = selectors.series_for(request.user, slug)
-    events = selectors.events_visible_to(request.user).filter(series=series)
-    return _ics(
-        calendar([selectors.calendar_item(e) for e in events], name=series.title), series.slug
-    )
+    return ics_response(selectors.feed(request.user, series), series.slug)
 
 
 # One event ----------------------------------------------------------------------------------------
@@ -214,7 +199,7 @@ def event_detail(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
 @require_GET
 def event_calendar(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
     """One event as an iCalendar file."""
-    return _ics(calendar([selectors.calendar_item(event)]), event.slug)
+    return ics_response(calendar([selectors.calendar_item(event)]), event.slug)
 
 
 @permission_required(perms.REGISTER, obj=_event)
@@ -312,15 +297,7 @@ def manage(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
                 ),
             }
         ),
-        "targets_form": TargetsForm(
-            initial={
-                "targets": "\n".join(
-                    f"{dimension} {group} {share}"
-                    for dimension, groups in (event.targets or {}).items()
-                    for group, share in groups.items()
-                )
-            }
-        ),
+        "targets_form": TargetsForm(initial={"targets": _targets_text(event.targets)}),
         "speakers": list(event.speakers.all()),
     }
     template = "events/partials/registrations.html" if request.htmx else "events/manage.html"
