@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
+from latency import percentile_ms
+
 
 def main() -> None:
     url, tokens_file, connections = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -54,16 +56,13 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     latencies.sort()
 
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
-
     print(
         json.dumps(
             {
                 "rps": len(latencies) / elapsed,
                 "seconds": elapsed,
-                "p50_ms": pct(0.5),
-                "p99_ms": pct(0.99),
+                "p50_ms": percentile_ms(latencies, 0.5),
+                "p99_ms": percentile_ms(latencies, 0.99),
                 "statuses": {str(k): v for k, v in statuses.items()},
             }
         )

@@ -32,12 +32,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http_throughput import (  # noqa: E402
-    BIN,
     ROOT,
-    consulta,
-    free_port,
+    bench_env,
+    load_demo,
     prepare_postgres,
-    wait_until_up,
+    start_server,
 )
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -91,31 +90,6 @@ def postgen(url: str, bodies_file: Path, seconds: float) -> dict:
         check=True,
     ).stdout
     return json.loads(out)
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "bench.app:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base, server)
-    return server, base
 
 
 def ingest(base: str, tmp: Path) -> bool:
@@ -388,16 +362,8 @@ def main() -> None:
     if not prepare_postgres(PG_URL):
         raise SystemExit("PostgreSQL is needed for this benchmark (BENCH_PG_URL).")
     with tempfile.TemporaryDirectory(prefix="consulta-bench-") as tmp:
-        env = {
-            **os.environ,
-            "CONSULTA_DEMO": "1",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "DATABASE_URL": PG_URL,
-            "CONSULTA_VAR_DIR": tmp,
-        }
-        env.pop("DEBUG", None)
-        consulta(env, "migrate", "--no-input")
-        consulta(env, "demo", "--password", "bench-password")
+        env = bench_env(PG_URL, tmp)
+        load_demo(env)
         setup_django(env)
         ok = import_form() if "import" in PARTS else True
         server, base = start_server(env)

@@ -112,18 +112,29 @@ def load(url: str, cookie: str = "") -> dict[str, float]:
     return json.loads(out)
 
 
-def run_backend(label: str, database_url: str, var_dir: Path) -> list[tuple[str, dict]]:
+def bench_env(database_url: str, var_dir: Path | str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's server: demo mode, a throw-away key, this database."""
     env = {
         **os.environ,
         "CONSULTA_DEMO": "1",
         "SECRET_KEY": "bench-" + "k" * 50,
         "DATABASE_URL": database_url,
         "CONSULTA_VAR_DIR": str(var_dir),
+        **extra,
     }
     env.pop("DEBUG", None)
+    return env
+
+
+def load_demo(env: dict[str, str]) -> None:
     consulta(env, "migrate", "--no-input")
     consulta(env, "demo", "--password", "bench-password")
+
+
+def start_server(env: dict[str, str], *, access_log: bool = False) -> tuple[subprocess.Popen, str]:
+    """gunicorn with 2 workers on a free port, serving Consulta and the bare views; once up."""
     port = free_port()
+    logs = ["--access-logfile", "-", "--error-logfile", "-"] if access_log else []
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -132,10 +143,7 @@ def run_backend(label: str, database_url: str, var_dir: Path) -> list[tuple[str,
             "2",
             "--bind",
             f"127.0.0.1:{port}",
-            "--access-logfile",
-            "-",
-            "--error-logfile",
-            "-",
+            *logs,
             "--log-level",
             "warning",
             "--chdir",
@@ -149,6 +157,17 @@ def run_backend(label: str, database_url: str, var_dir: Path) -> list[tuple[str,
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, server)
+    except BaseException:
+        server.terminate()
+        raise
+    return server, base
+
+
+def run_backend(label: str, database_url: str, var_dir: Path) -> list[tuple[str, dict]]:
+    env = bench_env(database_url, var_dir)
+    load_demo(env)
+    server, base = start_server(env, access_log=True)
+    try:
         results = []
         for name, path, cookie in PATHS:
             load(base + path, cookie)  # warm-up pass is discarded

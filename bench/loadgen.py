@@ -10,6 +10,8 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+from latency import percentile_ms
+
 
 def worker(
     url: str, cookie: str, deadline: float, latencies: list[float], errors: list[int]
@@ -52,17 +54,12 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     latencies.sort()
 
-    def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
-        )
-
     print(
         json.dumps(
             {
                 "rps": len(latencies) / elapsed,
-                "p50_ms": pct(0.50),
-                "p99_ms": pct(0.99),
+                "p50_ms": percentile_ms(latencies, 0.50),
+                "p99_ms": percentile_ms(latencies, 0.99),
                 "requests": len(latencies),
                 "errors": len(errors),
             }

@@ -16,6 +16,8 @@ import uuid
 from collections import Counter
 from urllib.parse import urlsplit
 
+from latency import percentile_ms
+
 
 def worker(url, bodies, retry_share, deadline, out, seed):
     rng = random.Random(seed)
@@ -68,17 +70,12 @@ def main():
     elapsed = time.perf_counter() - started
     latencies = sorted(out["latencies"])
 
-    def pct(p):
-        return (
-            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
-        )
-
     print(
         json.dumps(
             {
                 "rps": len(latencies) / elapsed,
-                "p50_ms": pct(0.5),
-                "p99_ms": pct(0.99),
+                "p50_ms": percentile_ms(latencies, 0.5),
+                "p99_ms": percentile_ms(latencies, 0.99),
                 "requests": len(latencies),
                 "retries": out["retries"],
                 "statuses": {str(k): v for k, v in out["statuses"].items()},

@@ -18,8 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.consultations import setup_django, start_server  # noqa: E402
-from bench.http_throughput import ROOT, consulta, prepare_postgres  # noqa: E402
+from bench.consultations import setup_django  # noqa: E402
+from bench.http_throughput import (  # noqa: E402
+    ROOT,
+    bench_env,
+    load_demo,
+    prepare_postgres,
+    start_server,
+)
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/consulta_bench")
@@ -72,18 +78,10 @@ def main() -> None:
     if not prepare_postgres(PG_URL):
         raise SystemExit("PostgreSQL is needed for this benchmark (BENCH_PG_URL).")
     with tempfile.TemporaryDirectory(prefix="consulta-bench-") as tmp:
-        env = {
-            **os.environ,
-            "CONSULTA_DEMO": "1",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "DATABASE_URL": PG_URL,
-            "CONSULTA_VAR_DIR": tmp,
-            # As in production, e-mails are queued for a worker (none runs here), not sent inline.
-            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15"),
-        }
-        env.pop("DEBUG", None)
-        consulta(env, "migrate", "--no-input")
-        consulta(env, "demo", "--password", "bench-password")
+        # As in production, e-mails are queued for a worker (none runs here), not sent inline.
+        broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+        env = bench_env(PG_URL, tmp, CELERY_BROKER_URL=broker)
+        load_demo(env)
         setup_django(env)
         event_id, tokens = crowd(Path(tmp))
         server, base = start_server(env)
