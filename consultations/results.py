@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.disclosure import THRESHOLD, Cell, protect
 from stakeholders.choices import OrganisationKind, Region
 
 from .models import Consultation, Tally
@@ -20,13 +21,7 @@ from .tallying import CHOICE_TYPES, DATE_TYPES, NUMBER_TYPES, result_questions
 from .validation import pick
 from .xlsform import FormDefinition, Question
 
-THRESHOLD = 5
-SUPPRESSED = "<5"
-# A figure of 5 or more hidden only so that a figure under 5 cannot be worked out from a total.
-# It does not read "<5": that would be untrue.
-HIDDEN = "…"
 BREAKDOWNS = {"kind": OrganisationKind, "region": Region}
-Cell = int | str
 
 
 @dataclass
@@ -67,38 +62,6 @@ class Results:
     columns: list[tuple[str, str]]  # (key, label); the first is "all"
     questions: list[QuestionResult]
     by: str
-
-
-def _suppress(value: int, active: bool) -> Cell:
-    return SUPPRESSED if active and value < THRESHOLD else value
-
-
-def protect(matrix: list[list[int]], totals: list[int], *, additive: bool) -> list[list[Cell]]:
-    """Suppress small cells, and never leave one suppressed cell alone where it adds up to a
-    total that is shown: down a column when the rows are exclusive (`additive`), and along a
-    row always, since the groups of a breakdown (columns after the first) share out its total.
-    """
-    shown: list[list[Cell]] = [[_suppress(v, True) for v in row] for row in matrix]
-    lines: list[list[tuple[int, int]]] = []
-    if additive:
-        lines += [
-            [(r, c) for r in range(len(matrix))]
-            for c, total in enumerate(totals)
-            if total >= THRESHOLD
-        ]
-    if len(totals) > 1:
-        lines += [[(r, c) for c in range(1, len(totals))] for r in range(len(matrix))]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            hidden = [cell for cell in line if shown[cell[0]][cell[1]] in (SUPPRESSED, HIDDEN)]
-            visible = [cell for cell in line if shown[cell[0]][cell[1]] not in (SUPPRESSED, HIDDEN)]
-            if len(hidden) == 1 and visible:
-                r, c = min(visible, key=lambda cell: matrix[cell[0]][cell[1]])
-                shown[r][c] = HIDDEN
-                changed = True
-    return shown
 
 
 def _percent(cell: Cell, base: Cell) -> str:

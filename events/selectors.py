@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_process_staff, staff_process_ids
+from core.disclosure import Cell, protect
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
@@ -25,8 +26,6 @@ from .floor import FloorRequest as Candidate
 from .floor import propose_order
 from .models import AgendaItem, Event, FloorRequest, Registration, Series
 from .permissions import MANAGE, VIEW, VIEW_AGENDA_ITEM
-
-SUPPRESS_UNDER = 5
 
 
 def events_visible_to(viewer: Any) -> QuerySet[Event]:
@@ -332,20 +331,23 @@ def representation(
         figures[who] = {}
         for index, dimension in enumerate(("kind", "region", "gender")):
             tally = Counter(row[index] or "" for row in rows)
-            hidden = _hidden_groups(tally) if public else set()
+            keys = sorted(tally, key=lambda key: -tally[key])
+            counts = [[tally[key]] for key in keys]
+            # The groups share out the total, which is shown: protected as one column.
+            shown: list[list[Cell]] = (
+                protect(counts, [len(rows)], additive=True)
+                if public
+                else [[tally[key]] for key in keys]
+            )
+            cells: dict[str, Cell] = {key: line[0] for key, line in zip(keys, shown, strict=True)}
             figures[who][dimension] = {
                 "total": len(rows),
                 "targets": (targets or {}).get(dimension, {}),
-                "cells": {
-                    key: (("<5" if n < SUPPRESS_UNDER else "…") if key in hidden else n)
-                    for key, n in sorted(tally.items(), key=lambda kv: -kv[1])
-                },
+                "cells": cells,
                 "shares": {
-                    key: (None if key in hidden else round(100 * n / len(rows)))
-                    for key, n in tally.items()
-                }
-                if rows
-                else {},
+                    key: (None if isinstance(cell, str) else round(100 * tally[key] / len(rows)))
+                    for key, cell in cells.items()
+                },
             }
     return figures
 
@@ -358,16 +360,6 @@ def scope_targets(scope: Any) -> dict[str, dict[str, int]]:
 
     found = ProcessTargets.objects.filter(process=scope).first()
     return found.targets if found else {}
-
-
-def _hidden_groups(tally: Counter[str]) -> set[str]:
-    """Groups under 5; and, where one alone would be hidden, the next smallest too, since the
-    total is shown and subtraction would give it away."""
-    hidden = {key for key, n in tally.items() if n < SUPPRESS_UNDER}
-    shown = [key for key in tally if key not in hidden]
-    if len(hidden) == 1 and shown:
-        hidden.add(min(shown, key=lambda key: tally[key]))
-    return hidden
 
 
 def upcoming_in(process: Process, viewer: Any) -> list[Event]:
