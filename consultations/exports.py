@@ -1,18 +1,20 @@
 """Responses out as CSV, XLSX (one sheet per repeat, as KoboToolbox does) and JSON.
 
 Choice names or labels in a chosen language; cells that a spreadsheet would run as formulas are
-neutralised; anonymous consultations export no identity (there is none stored to export).
+neutralised; anonymous consultations export no identity (there is none stored to export), no
+receipt code (whoever holds the export could link a respondent's receipt to their answers) and
+the day of submission only.
 """
 
 import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC
 from typing import Any
 
-from core.exports import neutralise, xlsx_safe
+from core.exports import neutralise
 
-from .choices import Identity
 from .models import Consultation, Response
 from .validation import pick
 from .xlsform import FormDefinition, Question
@@ -36,13 +38,17 @@ class Layout:
         self.main, self.repeats = _split(form.children)
 
     def identity_columns(self) -> list[str]:
-        if self.consultation.identity == Identity.ANONYMOUS:
+        if self.consultation.is_anonymous:
             return []
         return ["respondent", "respondent_email", "organisation"]
 
+    def base_columns(self) -> list[str]:
+        if self.consultation.is_anonymous:
+            return ["_id", "_submitted", "_language", "_kind", "_region"]
+        return ["_id", "_reference", "_submitted", "_language", "_kind", "_region"]
+
     def header(self) -> list[str]:
-        base = ["_id", "_reference", "_submitted", "_language", "_kind", "_region"]
-        return base + self.identity_columns() + [q.name for q in self.main]
+        return self.base_columns() + self.identity_columns() + [q.name for q in self.main]
 
     def repeat_header(self, repeat: Question) -> list[str]:
         return ["_parent_id", "_index"] + [q.name for q in _split(repeat.children)[0]]
@@ -70,14 +76,12 @@ class Layout:
                 person.email if person else "",
                 response.organisation.name if response.organisation else "",
             ]
-        base = [
-            response.pk,
-            response.reference,
-            response.submitted_at.isoformat(),
-            response.language,
-            response.kind,
-            response.region,
-        ]
+        if self.consultation.is_anonymous:
+            # The day only, in UTC like the full time of other exports.
+            base = [response.pk, response.submitted_at.astimezone(UTC).date().isoformat()]
+        else:
+            base = [response.pk, response.reference, response.submitted_at.isoformat()]
+        base += [response.language, response.kind, response.region]
         answers = [self.value(q, response.answers.get(q.name)) for q in self.main]
         return base + identity + answers
 
@@ -171,10 +175,10 @@ def _xlsx(layout: Layout, responses: Iterable[Response]) -> bytes:
         sheets[repeat.name] = workbook.create_sheet(title=repeat.name[:31])
         sheets[repeat.name].append(layout.repeat_header(repeat))
     for response in responses:
-        main.append([xlsx_safe(neutralise(v)) for v in layout.row(response)])
+        main.append([neutralise(v) for v in layout.row(response)])
         for repeat in layout.repeats:
             for row in layout.repeat_rows(repeat, response):
-                sheets[repeat.name].append([xlsx_safe(neutralise(v)) for v in row])
+                sheets[repeat.name].append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

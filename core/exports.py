@@ -1,12 +1,15 @@
 """Tables out as CSV, XLSX and JSON, with spreadsheet formulas neutralised.
 
 A cell that begins with =, +, - or @ would run as a formula when a spreadsheet opens the file
-(CSV injection); such cells get a leading apostrophe in CSV and XLSX. JSON keeps values as they are.
+(CSV injection); such cells get a leading apostrophe in CSV and XLSX. Control characters are
+dropped first, and leading whitespace does not hide a formula, so that "\x01=HYPERLINK(…)" or
+" =HYPERLINK(…)" cannot come out as a formula. JSON keeps values as they are.
 """
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,11 +17,18 @@ from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx", "json")
+# C0 controls and DEL, but not tab, line feed and carriage return, which text answers hold. XLSX
+# cannot store most of them; a spreadsheet reading CSV may skip them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise(value: Any) -> Any:
-    """Make a cell inert for spreadsheets; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make a cell inert for spreadsheets (CSV and XLSX alike); numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    # Strip first, then look: a formula must not hide behind a character that goes away later.
+    value = CONTROL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -33,13 +43,6 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def xlsx_safe(value: Any) -> Any:
-    """XLSX cannot hold most control characters: drop them rather than fail the whole file."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
     from openpyxl import Workbook
 
@@ -47,7 +50,7 @@ def _xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> b
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([xlsx_safe(neutralise(v)) for v in row])
+        sheet.append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
