@@ -29,6 +29,17 @@ if not SECRET_KEY:
 # The audit log's entries are sealed with this key (HMAC-SHA256), kept outside the database so
 # that someone who can write to the database cannot forge a consistent chain.
 AUDIT_KEY = env.str("AUDIT_KEY", default="") or "audit:" + SECRET_KEY
+# The key of the participation set (who has answered an anonymous consultation). It must not be
+# derivable from SECRET_KEY, which every app process and many operators hold: with it, anyone
+# holding the database could tell which stored digest is whose.
+PARTICIPATION_KEY = env.str("PARTICIPATION_KEY", default="")
+if not PARTICIPATION_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "PARTICIPATION_KEY is not set. Set it to a long random string, different from "
+            "SECRET_KEY and AUDIT_KEY, and keep it out of the database's backups."
+        )
+    PARTICIPATION_KEY = "participation:" + AUDIT_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -107,7 +118,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # secure_delete: a deleted row (a draft, say) is overwritten, not left in free pages.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
         }
     )
 # Reusing connections saves a connect (and, on SQLite, the PRAGMAs) on every request.

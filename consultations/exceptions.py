@@ -31,6 +31,16 @@ class AlreadyAnswered(ConsultationError):
         super().__init__(_("You have already answered this consultation."))
 
 
+class DraftsNotKept(ConsultationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This consultation is anonymous: unfinished answers are not kept on the server. "
+                "Send your answers when you are ready."
+            )
+        )
+
+
 class InstanceConflict(ConsultationError):
     def __init__(self) -> None:
         super().__init__(_("A different response was already received with this instance_id."))

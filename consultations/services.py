@@ -4,9 +4,10 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from stakeholders.selectors import accredited_organisations_of
 from .choices import NEXT_STATUS, Audience, Status
 from .exceptions import (
     AlreadyAnswered,
+    DraftsNotKept,
     FormLocked,
     InstanceConflict,
     InvalidResponse,
@@ -222,9 +224,24 @@ def _reference(consultation: Consultation, instance_id: uuid.UUID) -> str:
 
 
 def _participation_digest(consultation: Consultation, user: Any) -> str:
-    # A key of its own (from AUDIT_KEY, kept out of the database where it is set apart).
-    key = ("participation:" + settings.AUDIT_KEY).encode()
+    # A key of its own, not derived from SECRET_KEY (see settings.PARTICIPATION_KEY).
+    key = settings.PARTICIPATION_KEY.encode()
     return hmac.new(key, f"answered:{consultation.pk}:{user.pk}".encode(), "sha256").hexdigest()
+
+
+def _stored_time(consultation: Consultation, moment: datetime) -> datetime:
+    """When a response is recorded as received: to the day (UTC) in anonymous consultations, so
+    that no other row written in the same request (a token's use, a session, a participation)
+    can be matched to it by time."""
+    if not consultation.is_anonymous:
+        return moment
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _unordered_id() -> int:
+    """A random primary key for anonymous responses: their order in the table (and SQLite's
+    rowid, which is this key) then says nothing about the order in which they arrived."""
+    return secrets.randbelow(2**62) + 1
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -334,9 +351,11 @@ def _store(
         answers=result.answers,
         kind=kind,
         region=region,
-        submitted_at=now or timezone.now(),
+        submitted_at=_stored_time(consultation, now or timezone.now()),
     )
-    if not consultation.is_anonymous:
+    if consultation.is_anonymous:
+        response.pk = _unordered_id()
+    else:
         response.respondent = actor if getattr(actor, "is_authenticated", False) else None
         response.organisation = organisation
     try:
@@ -367,27 +386,31 @@ def _store(
 
 
 _INSERT_FIELDS = [f for f in Response._meta.concrete_fields if not f.primary_key]
-# The statement is written once: the ORM would build it again for every submission, which
+# The consultation and its process are as the caller read them: checking and writing in one
+# statement saves the submission a round trip to the database.
+_UNCHANGED = (
+    " WHERE EXISTS (SELECT 1 FROM consultations_consultation c JOIN core_process p "
+    "ON p.id = c.process_id WHERE c.id = %s AND c.updated_at = %s AND p.updated_at = %s)"
+)
+
+
+def _insert_statement(*, with_id: bool, guarded: bool) -> str:
+    """The response INSERT; with its own id (anonymous responses bring a random one), and made
+    only if the consultation is unchanged (guarded)."""
+    columns = (["id"] if with_id else []) + [f.column for f in _INSERT_FIELDS]
+    values = ", ".join(["%s"] * len(columns))
+    head = f"INSERT INTO {Response._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+    body = f"SELECT {values}{_UNCHANGED}" if guarded else f"VALUES ({values})"
+    return f"{head}{body} RETURNING id"
+
+
+# The statements are written once: the ORM would build one again for every submission, which
 # costs about as much as the rest of the request. Values go through each field's own conversion.
-_INTO = "".join(  # noqa: S608  (names are the model's own; every value is a parameter)
-    [
-        f"INSERT INTO {Response._meta.db_table} (",
-        ", ".join(f.column for f in _INSERT_FIELDS),
-        ") ",
-    ]
-)
-_VALUES = ", ".join(["%s"] * len(_INSERT_FIELDS))
-_INSERT = f"{_INTO}VALUES ({_VALUES}) RETURNING id"
-# The same INSERT, made only if the consultation and its process are as the caller read them:
-# checking and writing in one statement saves the submission a round trip to the database.
-_GUARDED_INSERT = "".join(
-    [
-        f"{_INTO}SELECT {_VALUES}",
-        " WHERE EXISTS (SELECT 1 FROM consultations_consultation c JOIN core_process p ",
-        "ON p.id = c.process_id WHERE c.id = %s AND c.updated_at = %s AND p.updated_at = %s)",
-        " RETURNING id",
-    ]
-)
+_INSERTS = {
+    (with_id, guarded): _insert_statement(with_id=with_id, guarded=guarded)
+    for with_id in (False, True)
+    for guarded in (False, True)
+}
 
 
 def _execute_prepared(sql: str, values: list[Any]) -> Any:
@@ -407,9 +430,11 @@ class StaleConsultation(Exception):
 
 def _insert(response: Response, consultation: Consultation) -> None:
     values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _INSERT_FIELDS]
-    sql = _INSERT
-    if getattr(consultation, "unverified", False):
-        sql = _GUARDED_INSERT
+    with_id, guarded = response.pk is not None, getattr(consultation, "unverified", False)
+    sql = _INSERTS[(with_id, guarded)]
+    if with_id:
+        values.insert(0, response.pk)
+    if guarded:
         values += [
             consultation.pk,
             connection.ops.adapt_datetimefield_value(consultation.updated_at),
@@ -457,6 +482,18 @@ def _store_unlinked(consultation: Consultation, actor: Any, response: Response) 
             consultation=consultation, digest=_participation_digest(consultation, actor)
         ).delete()
         raise
+    _empty_write_ahead_log()
+
+
+def _empty_write_ahead_log() -> None:
+    """SQLite keeps each committed page in its write-ahead log until a checkpoint, in the order
+    written: there the participation and the response sit side by side, and a deleted draft stays
+    readable. Fold the log into the database (where secure_delete overwrote the draft) and empty it.
+    Best effort: with a reader in the way the log is emptied at a later checkpoint."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _existing(consultation: Consultation, instance_id: uuid.UUID, digest: str) -> Response | None:
@@ -524,7 +561,27 @@ def count_responses(consultation: Consultation, *, batch: int = 5000) -> int:
                 return total
             _upsert_tallies(_tally_rows(consultation, [r[1:] for r in rows]))
             Response.objects.filter(pk__in=[r[0] for r in rows]).update(counted=True)
+            if consultation.is_anonymous:
+                _rewrite_in_key_order([r[0] for r in rows])
         total += len(rows)
+
+
+# Rows are taken out and put back in the order of their (random) ids, in one statement.
+_REWRITE = (
+    "WITH moved AS (DELETE FROM consultations_response WHERE id = ANY(%s) RETURNING *) "
+    "INSERT INTO consultations_response SELECT * FROM moved ORDER BY id"
+)
+
+
+def _rewrite_in_key_order(ids: list[int]) -> None:
+    """PostgreSQL stores rows in the order they were written and stamps each with its writing
+    transaction, which a participation written just before would match. Written again here, in
+    the order of their random ids and all by this one transaction, anonymous responses keep no
+    trace of when each came. (SQLite stores them by id already.)"""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_REWRITE, [ids])
 
 
 # The table name is ours and every value is a parameter.
@@ -567,7 +624,10 @@ def count_all_responses() -> int:
 def save_draft(
     consultation: Consultation, *, actor: Any, answers: dict[str, Any], page: int = 0
 ) -> Draft:
-    """Keep a signed-in respondent's unfinished answers."""
+    """Keep a signed-in respondent's unfinished answers (not in anonymous consultations: a draft
+    names its author, and its deletion at submission could be matched to the response)."""
+    if consultation.is_anonymous:
+        raise DraftsNotKept()
     check_window(consultation)
     if not in_audience(actor, consultation):
         raise NotInAudience()

@@ -20,7 +20,7 @@ from stakeholders.selectors import accredited_organisations_of, organisations_of
 from . import permissions as perms
 from . import selectors, services
 from .choices import Audience, Status
-from .exceptions import ConsultationError, InvalidResponse
+from .exceptions import ConsultationError, DraftsNotKept, InvalidResponse
 from .exports import Layout, attachment, write_export
 from .forms import ConsultationForm, DeclarationForm, ExportForm, InviteesForm, ResultsFilterForm
 from .models import Consultation
@@ -403,10 +403,14 @@ def _act(
             state.show_errors = False
     elif action == "save":
         if request.user.is_authenticated:
-            services.save_draft(
-                consultation, actor=request.user, answers=state.answers, page=state.page
-            )
-            state.message = _("Your answers were saved. You can come back and finish later.")
+            try:
+                services.save_draft(
+                    consultation, actor=request.user, answers=state.answers, page=state.page
+                )
+            except DraftsNotKept as exc:
+                state.message = str(exc)
+            else:
+                state.message = _("Your answers were saved. You can come back and finish later.")
     elif action == "submit" and state.last_page:
         return _submit(request, consultation, state, declaration)
     return None
@@ -471,8 +475,9 @@ def _submit(
     except ConsultationError as exc:
         messages.error(request, str(exc))
         return redirect("consultations:detail", slug=consultation.slug)
-    url = reverse("consultations:receipt", args=[consultation.slug])
-    return redirect(f"{url}?code={response.reference}")
+    # The receipt is the answer to the POST itself: a code in an address would be kept in
+    # browser histories and access logs.
+    return _render_receipt(request, consultation, response.reference, response)
 
 
 @permission_required(perms.ANSWER, obj=_consultation)
@@ -495,11 +500,20 @@ def consultation_check(request: HttpRequest, consultation: Consultation, slug: s
 
 
 @permission_required(perms.VIEW, obj=_consultation)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest, consultation: Consultation, slug: str) -> HttpResponse:
-    """A receipt: proves that a response with this code was received, and nothing more."""
-    code = re.sub(r"[^A-Z0-9-]", "", request.GET.get("code", "").upper())[:20]
+    """A receipt: proves that a response with this code was received, and nothing more.
+
+    Codes are looked up by POST only, so that they never appear in an address."""
+    raw = request.POST.get("code", "") if request.method == "POST" else ""
+    code = re.sub(r"[^A-Z0-9-]", "", raw.upper())[:20]
     found = selectors.response_by_reference(consultation, code) if code else None
+    return _render_receipt(request, consultation, code, found)
+
+
+def _render_receipt(
+    request: HttpRequest, consultation: Consultation, code: str, found: Any
+) -> HttpResponse:
     return render(
         request,
         "consultations/receipt.html",
