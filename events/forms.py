@@ -99,15 +99,21 @@ class EventForm(forms.Form):
         self, *args: Any, process: Any, viewer: Any, editing: bool = False, **kwargs: Any
     ) -> None:
         from accounts.selectors import is_process_staff
-        from stakeholders.protection import display_name
+        from stakeholders.protection import display_name, is_anonymised
 
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = ThematicArea.objects.filter(is_active=True)
         if is_process_staff(viewer, process):
-            everyone = Organisation.objects.order_by("name")
+            # Sorted by what this viewer reads, those shown only by region last, never by a
+            # name it does not read (its place in the list would hint at it).
+            everyone = sorted(
+                Organisation.objects.all(),
+                key=lambda o: (is_anonymised(o, viewer), display_name(o, viewer).casefold(), o.pk),
+            )
+            choices = [(o.pk, display_name(o, viewer)) for o in everyone]
             for name in ("organisers", "co_sponsors"):
-                self.fields[name].queryset = everyone
-                self.fields[name].label_from_instance = lambda o: display_name(o, viewer)
+                self.fields[name].queryset = Organisation.objects.all()
+                self.fields[name].choices = choices
         else:
             # Who runs the event is the secretariat's choice, not an organiser's.
             del self.fields["organisers"]

@@ -17,7 +17,13 @@ from core.disclosure import Cell, protect
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
-from stakeholders.protection import display_name, person_is_hidden, sees_everything
+from stakeholders.protection import (
+    display_name,
+    is_anonymised,
+    person_is_hidden,
+    region_labels,
+    sees_everything,
+)
 
 from .calendar import CalendarEvent, calendar
 from .choices import EventStatus, FloorState, ListMode
@@ -109,8 +115,9 @@ def labelled(
 ) -> list[Registration]:
     """Registrations with the names the viewer may read: the event's process secretariat reads
     every name (it checks people in); other organisers do not read the names of people at risk
-    or of organisations shown only by region."""
+    or of organisations shown only by region. A search matches only what the viewer reads."""
     staff = is_process_staff(viewer, event.process)
+    wanted = query.casefold()
     rows = []
     for r in registrations:
         organisation = r.organisation
@@ -131,18 +138,30 @@ def labelled(
             if organisation is not None
             else "—"
         )
+        readable = [r.person_label, r.organisation_label]
+        if organisation is None or not is_anonymised(organisation, viewer):
+            readable.append(r.user.email)  # its domain may be the hidden organisation's
+        if query and not any(wanted in text.casefold() for text in readable):
+            continue  # matched in the database on a name this viewer does not read
         rows.append(r)
     return rows
 
 
 def registrations_of(event: Event, query: str = "") -> QuerySet[Registration]:
+    """The event's registrations; with a query, those that may match it. The database does
+    not know what a viewer may read: labelled() keeps those that match what they read."""
     qs = event.registrations.select_related("user", "organisation").order_by("created_at", "id")
     if query:
-        qs = qs.filter(
+        wanted = query.casefold()
+        matches = (
             Q(user__display_name__icontains=query)
             | Q(user__email__icontains=query)
             | Q(organisation__name__icontains=query)
         )
+        if any(wanted in label.casefold() for label in region_labels()):
+            # What an organisation shown only by region is called is not in the database.
+            matches |= Q(organisation__public_as_region=True)
+        qs = qs.filter(matches)
     return qs
 
 

@@ -76,8 +76,13 @@ class Organisation(TimeStampedModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="stakeholders_org_name_idx")]
         constraints = [
+            # Only among organisations shown by name: refusing the name of one shown only by
+            # region would confirm a guess of it (services.organisations._find_duplicate).
             models.UniqueConstraint(
-                Lower("name"), "country", name="stakeholders_organisation_unique_name_country"
+                Lower("name"),
+                "country",
+                condition=Q(public_as_region=False),
+                name="stakeholders_organisation_unique_public_name_country",
             ),
             models.CheckConstraint(
                 condition=Q(ecosoc_verified_at__isnull=True) | ~Q(ecosoc_status=EcosocStatus.NONE),

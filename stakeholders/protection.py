@@ -74,12 +74,21 @@ def sees_everything(viewer: Any, organisation: Organisation | None = None) -> bo
     return administers(viewer, organisation) or _runs_a_process_of(viewer, organisation)
 
 
+def _region_label(region: str) -> str:
+    place = REGION_PLACES.get(region) or _("a place outside the UN regional groups")
+    return _("An organisation based in %(place)s") % {"place": place}
+
+
+def region_labels() -> list[str]:
+    """Every way an organisation shown only by region may be called (to search on them)."""
+    return [_region_label(region) for region in [*REGION_PLACES, ""]]
+
+
 def display_name(organisation: Organisation, viewer: Any) -> str:
     """The organisation's name, or "an organisation based in <region>" where it asked for that."""
     if not organisation.public_as_region or sees_everything(viewer, organisation):
         return organisation.name
-    place = REGION_PLACES.get(organisation.region) or _("a place outside the UN regional groups")
-    return _("An organisation based in %(place)s") % {"place": place}
+    return _region_label(organisation.region)
 
 
 def is_anonymised(organisation: Organisation, viewer: Any) -> bool:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.selectors import is_platform_secretariat, is_process_staff, member_state_of
@@ -21,7 +22,7 @@ from .models import (
     ThematicArea,
 )
 from .permissions import VIEW_APPLICATION
-from .protection import sees_everything
+from .protection import is_anonymised, sees_everything
 
 SORTS = {
     "name": ("name",),
@@ -84,6 +85,20 @@ def _masked(field: str) -> Any:
 def organisation_for(viewer: Any, pk: int) -> Organisation:
     """Every organisation is listed (some only by region): Http404 only for unknown ids."""
     return get_object_or_404(Organisation.objects.prefetch_related("thematic_areas"), pk=pk)
+
+
+def possible_duplicates(organisation: Organisation, viewer: Any) -> list[Organisation]:
+    """Other organisations of the same name and country that the viewer may see by name.
+
+    Registration does not refuse a name held by an organisation shown only by region (that
+    would confirm a guess of it), so the secretariat, who sees both, is shown them here."""
+    twins = (
+        Organisation.objects.annotate(lname=Lower("name"))
+        .filter(lname=organisation.name.lower(), country=organisation.country)
+        .exclude(pk=organisation.pk)
+        .order_by("pk")
+    )
+    return [o for o in twins if not is_anonymised(o, viewer)]
 
 
 def memberships_of(organisation: Organisation) -> QuerySet[Membership]:

@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.selectors import member_state_of
+from accounts.selectors import is_platform_secretariat, member_state_of
 from core.exports import FORMATS, export_response
 from core.fields import is_id
 from core.models import Process
@@ -144,6 +144,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "can_manage": has_perm(request.user, perms.MANAGE_ORGANISATION, organisation),
         "sees_everything": sees_everything(request.user, organisation),
+        "duplicates": selectors.possible_duplicates(organisation, request.user)
+        if is_platform_secretariat(request.user)
+        else [],
     }
     return render(request, "stakeholders/organisation_detail.html", context)
 
@@ -548,6 +551,9 @@ def _application_page(
         "can_object": has_perm(user, perms.OBJECT, application)
         and application.state in ("circulated", "objected"),
         "people": visible_memberships(application.organisation, user),
+        "duplicates": selectors.possible_duplicates(application.organisation, user)
+        if is_reviewer
+        else [],
     }
     return render(request, "stakeholders/application_detail.html", context, status=status)
 

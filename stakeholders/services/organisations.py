@@ -16,6 +16,7 @@ from core import audit
 from ..choices import EcosocStatus, MemberRole
 from ..exceptions import DuplicateOrganisation, InvalidInvitation, StakeholdersError
 from ..models import Invitation, Membership, Organisation, ThematicArea
+from ..protection import is_anonymised
 from ..regions import region_of
 
 ORGANISATION_FIELDS = (
@@ -33,30 +34,39 @@ ORGANISATION_FIELDS = (
 INVITATION_DAYS = 14
 
 
-def _find_duplicate(name: str, country: str, exclude_pk: int | None = None) -> Organisation | None:
+def _find_duplicate(
+    name: str, country: str, *, viewer: Any, exclude_pk: int | None = None
+) -> Organisation | None:
+    """A registered organisation of this name and country that the viewer may see by name.
+
+    One shown only by region to this viewer is passed over: refusing the name would confirm a
+    guess of it, so a right guess goes on as a new name would (the secretariat, who sees both,
+    is shown the possible duplicate at review: selectors.possible_duplicates)."""
     existing = Organisation.objects.annotate(lname=Lower("name")).filter(
         lname=name.strip().lower(), country=country
     )
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    return existing.first()
+    return next((o for o in existing.order_by("pk") if not is_anonymised(o, viewer)), None)
 
 
-def _save(organisation: Organisation, areas: Any) -> None:
+def _save(organisation: Organisation, areas: Any, *, actor: Any, check_name: bool = True) -> None:
     organisation.name = organisation.name.strip()
     organisation.region = region_of(str(organisation.country))
     if organisation.ecosoc_status == EcosocStatus.NONE:
         organisation.ecosoc_verified_at = None
-    duplicate = _find_duplicate(organisation.name, str(organisation.country), organisation.pk)
-    if duplicate is not None:
-        raise DuplicateOrganisation(duplicate)
+    name, country = organisation.name, str(organisation.country)
+    if check_name:
+        duplicate = _find_duplicate(name, country, viewer=actor, exclude_pk=organisation.pk)
+        if duplicate is not None:
+            raise DuplicateOrganisation(duplicate)
     organisation.full_clean()
     try:
         with transaction.atomic():
             organisation.save()
     except IntegrityError:
         # A concurrent twin won the race; any other integrity error is a bug to surface.
-        twin = _find_duplicate(organisation.name, str(organisation.country), organisation.pk)
+        twin = _find_duplicate(name, country, viewer=actor, exclude_pk=organisation.pk)
         if twin is None:
             raise
         raise DuplicateOrganisation(twin) from None
@@ -68,7 +78,7 @@ def create_organisation(*, actor: Any, thematic_areas: Any = None, **fields: Any
     """Register an organisation; the person who registers it becomes its administrator."""
     with transaction.atomic():
         organisation = Organisation(**fields)
-        _save(organisation, thematic_areas)
+        _save(organisation, thematic_areas, actor=actor)
         if getattr(actor, "is_authenticated", False):
             Membership.objects.create(organisation=organisation, user=actor, role=MemberRole.ADMIN)
         audit.record(
@@ -102,7 +112,14 @@ def update_organisation(
         ):
             # What the secretariat verified has changed: the verification no longer holds.
             organisation.ecosoc_verified_at = None
-        _save(organisation, thematic_areas)
+        # Only a new name, country or public appearance is checked against the others: a
+        # twin registered since must not lock an organisation out of its own profile.
+        renamed = any(
+            str(getattr(organisation, f)).strip().lower() != before[f].strip().lower()
+            for f in ("name", "country", "public_as_region")
+            if f in changes
+        )
+        _save(organisation, thematic_areas, actor=actor, check_name=renamed)
         changed = sorted(f for f in changes if str(getattr(organisation, f)) != before[f])
         if changed or thematic_areas is not None:
             audit.record(

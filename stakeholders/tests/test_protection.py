@@ -234,6 +234,23 @@ def test_hidden_attributes_cannot_find_an_anonymised_organisation(client, anonym
 
 
 @pytest.mark.django_db
+def test_an_area_or_an_acronym_does_not_find_an_anonymised_organisation(client, admin):
+    area = services.create_thematic_area(actor=None, slug="surveillance", name="Surveillance")
+    make_organisation(
+        admin,
+        name="Hidden Voices Network",
+        acronym="HVN",
+        country="SY",
+        public_as_region=True,
+        thematic_areas=[area],
+    )
+    for params in ({"area": "surveillance"}, {"q": "HVN"}):
+        assert client.get("/api/v1/organisations", params).json()["count"] == 0
+        export = client.get(reverse("stakeholders:directory_export", args=["json"]), params)
+        assert "An organisation based in" not in export.text
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("sort", ["name", "-name", "country", "kind", "newest"])
 def test_every_sort_lists_anonymised_organisations_last(client, anonymised_org, sort):
     for name, country in (("Alpha", "AF"), ("Zed", "ZW"), ("Syrian Centre", "SY")):
@@ -253,26 +270,101 @@ def test_searching_a_representative_does_not_find_an_anonymised_organisation(
     assert client.get("/api/v1/organisations", {"q": "Layla"}).json()["count"] == 0
 
 
-@pytest.mark.django_db
-def test_a_duplicate_does_not_unmask_an_anonymised_organisation(
-    client, login, stakeholder, anonymised_org
-):
-    form = login(stakeholder).post(
-        reverse("stakeholders:organisation_create"),
-        {"name": "hidden voices network", "kind": "ngo", "country": "SY", "ecosoc_status": "none"},
-    )
-    assert form.status_code == 400
-    assert "Hidden Voices Network" not in form.text
-    assert reverse("stakeholders:organisation_detail", args=[anonymised_org.pk]) not in form.text
-    _t, raw = create_api_token(stakeholder, actor=stakeholder, name="t")
-    api = client.post(
+# A guess of the name of an organisation shown only by region must get the answer a new name gets --
+
+
+HIDDEN_NAME = "Hidden Voices Network"
+
+
+def _register_by_api(client, user, name, country="SY"):
+    return client.post(
         "/api/v1/organisations",
-        {"name": "Hidden Voices Network", "kind": "ngo", "country": "SY"},
+        {"name": name, "kind": "ngo", "country": country},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_AUTHORIZATION=f"Bearer {create_api_token(user, actor=user, name='t')[1]}",
     )
-    assert api.status_code == 409
-    assert str(anonymised_org.pk) not in api.text and "Hidden" not in api.text
+
+
+@pytest.mark.django_db
+def test_a_right_guess_registers_through_the_api_exactly_like_a_new_name(
+    client, stakeholder, anonymised_org
+):
+    guess = _register_by_api(client, stakeholder, HIDDEN_NAME.lower())
+    fresh = _register_by_api(client, stakeholder, "Some Brand New Network")
+    assert guess.status_code == fresh.status_code == 201
+    assert guess.json().keys() == fresh.json().keys()
+    assert guess.json()["name"] == HIDDEN_NAME.lower() and guess.json()["anonymised"] is False
+
+
+@pytest.mark.django_db
+def test_a_right_guess_registers_through_the_form_exactly_like_a_new_name(
+    login, stakeholder, anonymised_org
+):
+    client = login(stakeholder)
+    post = {"kind": "ngo", "country": "SY", "ecosoc_status": "none"}
+    guess = client.post(reverse("stakeholders:organisation_create"), {**post, "name": HIDDEN_NAME})
+    fresh = client.post(reverse("stakeholders:organisation_create"), {**post, "name": "New One"})
+    assert guess.status_code == fresh.status_code == 302
+    page = client.get(guess["Location"]).text
+    assert reverse("stakeholders:organisation_detail", args=[anonymised_org.pk]) not in page
+    assert "already registered" not in page
+
+
+@pytest.mark.django_db
+def test_renaming_to_a_right_guess_is_saved_like_any_new_name(client, anonymised_org):
+    admin = make_user("other.admin@example.org")
+    mine = make_organisation(admin, name="Guessers", country="SY")
+    response = client.patch(
+        f"/api/v1/organisations/{mine.pk}",
+        {"name": HIDDEN_NAME},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {create_api_token(admin, actor=admin, name='t')[1]}",
+    )
+    assert response.status_code == 200 and response.json()["name"] == HIDDEN_NAME
+
+
+@pytest.mark.django_db
+def test_a_duplicate_the_caller_may_see_by_name_is_still_refused_with_a_link(
+    client, admin, anonymised_org
+):
+    # Its own administrator sees the name, so is told it exists, as for any organisation.
+    response = _register_by_api(client, admin, HIDDEN_NAME)
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["message"].endswith(f"/{anonymised_org.pk}")
+
+
+@pytest.mark.django_db
+def test_a_public_twin_does_not_lock_the_hidden_organisation_out_of_its_profile(
+    stakeholder, admin, anonymised_org
+):
+    twin = make_organisation(stakeholder, name=HIDDEN_NAME, country="SY")
+    services.update_organisation(anonymised_org, actor=admin, description="Still ours.")
+    services.update_organisation(twin, actor=stakeholder, description="Ours too.")
+    # Going public under a name another public organisation holds is refused, naming that one.
+    with pytest.raises(services.organisations.DuplicateOrganisation) as caught:
+        services.update_organisation(anonymised_org, actor=admin, public_as_region=False)
+    assert caught.value.existing == twin
+
+
+@pytest.mark.django_db
+def test_the_secretariat_is_told_of_a_possible_duplicate_at_review(
+    login, process, stakeholder, platform_secretariat, other_secretariat, anonymised_org
+):
+    twin = make_organisation(stakeholder, name=HIDDEN_NAME, country="SY")
+    application = make_application(process, twin, state="submitted")
+    url = reverse("stakeholders:application_detail", args=[application.pk])
+    hidden_link = reverse("stakeholders:organisation_detail", args=[anonymised_org.pk])
+    page = login(platform_secretariat).get(url).text
+    assert "Possible duplicate" in page and hidden_link in page
+    profile = login(platform_secretariat).get(
+        reverse("stakeholders:organisation_detail", args=[twin.pk])
+    )
+    assert hidden_link in profile.text
+    # Neither the applicant nor staff who may not see the hidden name are told.
+    for viewer in (stakeholder, other_secretariat):
+        for path in (url, reverse("stakeholders:organisation_detail", args=[twin.pk])):
+            text = login(viewer).get(path).text
+            assert "Possible duplicate" not in text and hidden_link not in text
 
 
 @pytest.mark.django_db
