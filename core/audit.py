@@ -1,16 +1,24 @@
-"""The hash-chained audit log: `record` appends an entry, `find_first_broken` checks the chain."""
+"""The hash-chained audit log: `record` appends an entry, `find_first_broken` checks the chain.
+
+Each entry's hash covers the one before it; the head row names the newest entry and is sealed
+with AUDIT_KEY, so that entries removed from the end are detected too. Someone with the database
+alone can still put back an older sealed head after cutting the log back to it: anchors
+(`current_anchor`), published outside the database and checked by `verify_audit --expect`,
+detect that.
+"""
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Subquery
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead, Process
@@ -42,12 +50,49 @@ def compute_hash(entry: AuditEntry) -> str:
     return hmac.new(settings.AUDIT_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
+def head_seal(seq: int, last_hash: str) -> str:
+    """The head's seal: only a holder of AUDIT_KEY (kept outside the database) can make one."""
+    message = f"consulta.audit.head:{seq}:{last_hash}"
+    return hmac.new(settings.AUDIT_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _sealed(head: Mapping[str, Any]) -> bool:
+    return hmac.compare_digest(head["seal"] or "", head_seal(head["seq"], head["hash"]))
+
+
 def _lock_chain() -> None:
     # SQLite runs write transactions one at a time (IMMEDIATE mode); PostgreSQL needs a lock so
     # two writers never take the same predecessor.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _tip() -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The head row and the newest entry, read in one query while the head exists."""
+    newest = AuditEntry.objects.order_by("-seq")
+    head = (
+        AuditHead.objects.filter(pk=1)
+        .annotate(
+            last_seq=Subquery(newest.values("seq")[:1]),
+            last_hash=Subquery(newest.values("hash")[:1]),
+        )
+        .values("seq", "hash", "seal", "last_seq", "last_hash")
+        .first()
+    )
+    if head is None:
+        return None, newest.values("seq", "hash").first()
+    has_entries = head["last_seq"] is not None
+    last = {"seq": head["last_seq"], "hash": head["last_hash"]} if has_entries else None
+    return head, last
+
+
+def _vouches_for(head: dict[str, Any] | None, last: dict[str, Any] | None) -> bool:
+    """True if the head is sealed and names the newest entry: only then is it sealed again."""
+    if head is None or not _sealed(head):
+        return False
+    newest = (last["seq"], last["hash"]) if last else (0, GENESIS_HASH)
+    return (head["seq"], head["hash"]) == newest
 
 
 def record(
@@ -61,9 +106,11 @@ def record(
     """Append one entry to the audit log, chained to the last one."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
+        head, last = _tip()
+        # Numbered past whatever the head remembers, so entries removed from the end stay a gap.
+        seq = max(last["seq"] if last else 0, head["seq"] if head else 0) + 1
         entry = AuditEntry(
-            seq=(last["seq"] + 1) if last else 1,
+            seq=seq,
             created_at=timezone.now(),
             actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
             action=action,
@@ -76,9 +123,21 @@ def record(
         )
         entry.hash = compute_hash(entry)
         entry.save()
-        if not AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash):
-            AuditHead.objects.create(pk=1, seq=entry.seq, hash=entry.hash)
+        # A head that was missing or tampered with is not sealed again: the break stays visible.
+        seal = head_seal(seq, entry.hash) if _vouches_for(head, last) else ""
+        if head is not None:
+            AuditHead.objects.filter(pk=1).update(seq=seq, hash=entry.hash, seal=seal)
+        else:
+            AuditHead.objects.create(pk=1, seq=seq, hash=entry.hash, seal=seal)
         return entry
+
+
+def ensure_head(using: str = "default") -> None:
+    """Start an empty log with a sealed head (after `flush`, which empties every table)."""
+    if not AuditHead.objects.using(using).exists() and not AuditEntry.objects.using(using).exists():
+        AuditHead.objects.using(using).create(
+            pk=1, seq=0, hash=GENESIS_HASH, seal=head_seal(0, GENESIS_HASH)
+        )
 
 
 @dataclass(frozen=True)
@@ -91,24 +150,88 @@ def _entries() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def find_first_broken() -> tuple[int, ChainBreak | None]:
-    """Walk the chain from the start; return how many entries were checked and the first break."""
+def _walk() -> tuple[int, int, str, ChainBreak | None]:
+    """Check every entry and its link; return how many were read, the last seq and hash."""
     expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
     for entry in _entries():
         checked += 1
         if entry.seq != expected_seq:
-            return checked, ChainBreak(expected_seq, f"entry #{expected_seq} is missing")
+            return checked, 0, "", ChainBreak(expected_seq, f"entry #{expected_seq} is missing")
         if entry.prev_hash != expected_prev:
-            return checked, ChainBreak(entry.seq, "its link to the previous entry does not match")
+            broken = ChainBreak(entry.seq, "its link to the previous entry does not match")
+            return checked, 0, "", broken
         if compute_hash(entry) != entry.hash:
-            return checked, ChainBreak(entry.seq, "its content does not match its hash")
+            return checked, 0, "", ChainBreak(entry.seq, "its content does not match its hash")
         expected_seq, expected_prev = entry.seq + 1, entry.hash
-    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first() or {"seq": 0, "hash": ""}
-    last_seq = expected_seq - 1
-    if head["seq"] != last_seq or (last_seq and head["hash"] != expected_prev):
-        if head["seq"] > last_seq:
-            return checked, ChainBreak(
-                last_seq + 1, f"entries #{last_seq + 1} to #{head['seq']} are missing"
-            )
-        return checked, ChainBreak(last_seq, "it does not match the recorded head of the log")
-    return checked, None
+    return checked, expected_seq - 1, expected_prev, None
+
+
+def _check_head(last_seq: int, last_hash: str) -> ChainBreak | None:
+    """The head must exist, carry a valid seal and name the newest entry."""
+    head = AuditHead.objects.filter(pk=1).values("seq", "hash", "seal").first()
+    after = last_seq + 1
+    if head is None:
+        return ChainBreak(
+            after, f"the head of the log is missing, so entries from #{after} on may be gone"
+        )
+    if not _sealed(head):
+        return ChainBreak(
+            after,
+            f"the head of the log is not validly sealed, so entries from #{after} on may be gone",
+        )
+    if head["seq"] > last_seq:
+        return ChainBreak(after, f"entries #{after} to #{head['seq']} are missing")
+    if (head["seq"], head["hash"]) != (last_seq, last_hash):
+        return ChainBreak(last_seq, "it does not match the recorded head of the log")
+    return None
+
+
+def find_first_broken() -> tuple[int, ChainBreak | None]:
+    """Walk the chain from the start; return how many entries were checked and the first break.
+
+    Intact means: entries #1 to #N, each once, each linked to the one before and matching its
+    hash, and a head sealed with AUDIT_KEY that names entry #N.
+    """
+    checked, last_seq, last_hash, broken = _walk()
+    return checked, broken or _check_head(last_seq, last_hash)
+
+
+# Anchors: the head's sequence and hash, published outside the database ------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int | None
+    hash: str
+
+    def __str__(self) -> str:
+        return self.hash if self.seq is None else f"{self.seq}:{self.hash}"
+
+
+_ANCHOR = re.compile(r"(?:(?P<seq>\d+):)?(?P<hash>[0-9a-f]{64})")
+
+
+def parse_anchor(text: str) -> Anchor:
+    """`HASH` or `SEQ:HASH`, as `current_anchor` prints it; ValueError otherwise."""
+    match = _ANCHOR.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(text)
+    seq = match["seq"]
+    return Anchor(int(seq) if seq is not None else None, match["hash"])
+
+
+def current_anchor() -> Anchor:
+    """The newest entry's sequence and hash: what an operator publishes after a verification."""
+    head = AuditHead.objects.filter(pk=1).values("seq", "hash").first()
+    return Anchor(head["seq"], head["hash"]) if head else Anchor(0, GENESIS_HASH)
+
+
+def find_anchor(anchor: Anchor) -> Anchor | None:
+    """The entry a published anchor names, if the log still holds it with that hash."""
+    if anchor.seq == 0:
+        return anchor if anchor.hash == GENESIS_HASH else None
+    entries = AuditEntry.objects.filter(hash=anchor.hash)
+    if anchor.seq is not None:
+        entries = entries.filter(seq=anchor.seq)
+    seq = entries.values_list("seq", flat=True).first()
+    return Anchor(seq, anchor.hash) if seq is not None else None

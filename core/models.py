@@ -103,11 +103,14 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row: the sequence and hash of the newest audit entry, written with it, so that
-    removing entries from the end of the log is detected too."""
+    """One row, created with the log: the sequence and hash of the newest audit entry, written
+    with it and sealed with AUDIT_KEY, so that removing entries from the end of the log (and
+    rewriting this row) is detected too."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
+    # HMAC of seq and hash under AUDIT_KEY; empty once the head could not be vouched for.
+    seal = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit log head")

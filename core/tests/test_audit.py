@@ -138,3 +138,124 @@ def test_a_chain_rewritten_without_the_key_is_detected(settings):
     settings.AUDIT_KEY = "audit:" + settings.SECRET_KEY
     checked, broken = audit.find_first_broken()
     assert broken is not None and broken.seq == 2
+
+
+# The sealed head and the external anchor ---------------------------------------------------------
+
+
+def _three_entries() -> list[AuditEntry]:
+    for slug in ("one", "two", "three"):
+        make_process(slug=slug)
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+@pytest.mark.django_db
+def test_truncating_the_newest_entries_and_rewriting_the_head_is_detected():
+    first, *_ = _three_entries()
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq >= %s", [2])
+    # The attacker points the head at what is left; without the key they cannot seal it.
+    _tamper("UPDATE core_audithead SET seq = %s, hash = %s", [1, first.hash])
+    with pytest.raises(CommandError, match=r"entry #2: the head of the log is not validly sealed"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_deleting_every_entry_and_the_head_is_detected():
+    _three_entries()
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table}", [])
+    _tamper("DELETE FROM core_audithead", [])
+    with pytest.raises(CommandError, match=r"entry #1: the head of the log is missing"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_a_head_forged_without_the_key_is_detected(settings):
+    entries = _three_entries()
+    # A head that looks right in every column but the seal, which needs AUDIT_KEY.
+    _tamper(
+        "UPDATE core_audithead SET seq = %s, hash = %s, seal = %s",
+        [3, entries[-1].hash, "0" * 64],
+    )
+    checked, broken = audit.find_first_broken()
+    assert checked == 3
+    assert broken is not None and broken.seq == 4 and "not validly sealed" in broken.reason
+
+
+@pytest.mark.django_db
+def test_a_gap_in_the_middle_is_named_even_with_the_head_intact():
+    _three_entries()
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = %s", [2])
+    checked, broken = audit.find_first_broken()
+    assert broken == audit.ChainBreak(2, "entry #2 is missing")
+
+
+@pytest.mark.django_db
+def test_writing_after_a_truncation_keeps_the_break_visible():
+    _three_entries()
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq >= %s", [2])
+    # The application keeps writing; the new entry must not paper over the removal.
+    make_process(slug="four")
+    checked, broken = audit.find_first_broken()
+    assert broken is not None and broken.seq == 2
+
+
+@pytest.mark.django_db
+def test_writing_after_the_head_was_deleted_keeps_the_break_visible():
+    _three_entries()
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table}", [])
+    _tamper("DELETE FROM core_audithead", [])
+    make_process(slug="four")
+    checked, broken = audit.find_first_broken()
+    assert checked == 1
+    assert broken is not None and "not validly sealed" in broken.reason
+
+
+@pytest.mark.django_db
+def test_an_empty_log_is_intact():
+    assert audit.find_first_broken() == (0, None)
+
+
+@pytest.mark.django_db
+def test_verify_audit_prints_the_anchor_of_an_intact_log(capsys):
+    entries = _three_entries()
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "3 entries verified" in out
+    assert f"3:{entries[-1].hash}" in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", ["hash", "seq:hash"])
+def test_verify_audit_accepts_an_anchor_still_in_the_log(capsys, form):
+    entries = _three_entries()
+    anchor = entries[1].hash if form == "hash" else f"2:{entries[1].hash}"
+    call_command("verify_audit", expect=[anchor])
+    assert "anchor 2:" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_verify_audit_fails_when_a_published_anchor_is_gone():
+    entries = _three_entries()
+    published = f"3:{entries[-1].hash}"
+    # Truncated back past the anchor, and the old sealed head of entry #2 put back: the chain
+    # itself reads as whole, only the published anchor tells.
+    head = audit.head_seal(2, entries[1].hash)
+    _tamper(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq = %s", [3])
+    _tamper("UPDATE core_audithead SET seq = %s, hash = %s, seal = %s", [2, entries[1].hash, head])
+    assert audit.find_first_broken() == (2, None)
+    with pytest.raises(CommandError, match=r"anchor 3:[0-9a-f]{8}.* is not in the log"):
+        call_command("verify_audit", expect=[published])
+
+
+@pytest.mark.django_db
+def test_verify_audit_fails_when_the_anchor_sits_at_another_sequence():
+    entries = _three_entries()
+    with pytest.raises(CommandError, match="is not in the log"):
+        call_command("verify_audit", expect=[f"1:{entries[1].hash}"])
+
+
+@pytest.mark.django_db
+def test_verify_audit_refuses_a_malformed_anchor():
+    _three_entries()
+    with pytest.raises(CommandError, match="not an anchor"):
+        call_command("verify_audit", expect=["nonsense"])

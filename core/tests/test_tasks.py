@@ -9,7 +9,21 @@ from tests.builders import make_process
 @pytest.mark.django_db
 def test_verify_task_reports_an_intact_chain():
     make_process(slug="one")
-    assert verify_audit_chain.delay().get() == {"checked": 1, "broken_seq": None}
+    entry = AuditEntry.objects.get()
+    assert verify_audit_chain.delay().get() == {
+        "checked": 1,
+        "broken_seq": None,
+        "anchor": f"1:{entry.hash}",
+    }
+
+
+@pytest.mark.django_db
+def test_verify_task_reports_a_deleted_head(caplog):
+    make_process(slug="one")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_audithead")
+    assert verify_audit_chain.delay().get()["broken_seq"] == 2
+    assert "the head of the log is missing" in caplog.text
 
 
 @pytest.mark.django_db
