@@ -52,9 +52,19 @@ def _answer(consultation, person, number, token=None):
         return
     browser = Client()
     browser.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-    services.submit_response(
-        consultation, actor=person, instance_id=uuid.uuid4(), answers=answers, language="en"
-    )
+    page = {
+        "_state": "{}",
+        "_page": "0",
+        "_action": "submit",
+        "sector": answers["sector"],
+        "staff": str(answers["staff"]),
+        "topics": answers["topics"],
+        "project.count": "1",
+        "project[1].project_name": answers["project"][0]["project_name"],
+        "comment": answers["comment"],
+    }
+    reply = browser.post(f"/consultations/{consultation.slug}/", page)
+    assert reply.status_code == 200 and b"receipt-code" in reply.content
 
 
 @pytest.fixture

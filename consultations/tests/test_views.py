@@ -165,14 +165,14 @@ class TestAnswering:
         assert not Response.objects.exists()
         data.update({"staff": "12", "topics": "ransomware", "project[1].project_name": "Helpline"})
         done = client.post(f"/consultations/{consultation.slug}/", data)
-        assert done.status_code == 302 and "/receipt/?code=" in done["Location"]
+        # The receipt is the answer itself: its code is in no address.
+        assert done.status_code == 200 and "Location" not in done
         stored = Response.objects.get()
+        assert stored.reference in done.content.decode()
         assert stored.answers["staff"] == 12 and stored.answers["topics"] == ["ransomware"]
         # Pressing submit twice (the same instance) does not make a second response.
         client.post(f"/consultations/{consultation.slug}/", data)
         assert Response.objects.count() == 1
-        receipt = client.get(done["Location"])
-        assert stored.reference in receipt.content.decode()
 
     def test_a_repeat_entry_is_added_without_javascript(self, client, process):
         consultation = make_consultation(process)
@@ -189,6 +189,16 @@ class TestAnswering:
         assert Draft.objects.get(respondent=stakeholder).answers["comment"] == "half-way"
         html = self.page(client, consultation).content.decode()
         assert "half-way" in html
+
+    def test_an_anonymous_consultation_keeps_no_draft(self, login, process, stakeholder):
+        consultation = make_consultation(process, identity="anonymous")
+        client = login(stakeholder)
+        assert 'value="save"' not in self.page(client, consultation).content.decode()
+        data = {"_state": "{}", "_page": "0", "comment": "half-way", "_action": "save"}
+        html = client.post(f"/consultations/{consultation.slug}/", data).content.decode()
+        assert not Draft.objects.exists()
+        assert "not kept on the server" in html
+        assert "half-way" in html  # nothing typed is lost
 
     def test_someone_elses_draft_is_never_shown(self, login, process, stakeholder):
         consultation = make_consultation(process)
@@ -226,7 +236,7 @@ class TestAnswering:
 
     def test_a_receipt_code_that_does_not_exist_is_said_so(self, client, process):
         consultation = make_consultation(process)
-        response = client.get(f"/consultations/{consultation.slug}/receipt/", {"code": "NOPE"})
+        response = client.post(f"/consultations/{consultation.slug}/receipt/", {"code": "NOPE"})
         assert response.status_code == 404
         assert "No response with this receipt code" in response.content.decode()
 
