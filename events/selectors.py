@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import is_process_staff, staff_process_ids
+from accounts.selectors import staff_process_ids
 from core.disclosure import Cell, protect
 from core.models import Process
 from core.permissions import has_perm
@@ -113,19 +113,16 @@ def registration_for(viewer: Any, pk: int) -> Registration:
 def labelled(
     registrations: Any, event: Event, viewer: Any, *, query: str = ""
 ) -> list[Registration]:
-    """Registrations with the names the viewer may read: the event's process secretariat reads
-    every name (it checks people in); other organisers do not read the names of people at risk
-    or of organisations shown only by region. A search matches only what the viewer reads."""
-    staff = is_process_staff(viewer, event.process)
+    """Registrations with the names the viewer may read, decided now by the protection rule:
+    the platform's secretariat, the secretariat of a process the organisation applied to (not
+    merely that of the event's process) and the organisation's administrators read protected
+    names; other organisers read neither them nor the names of organisations shown only by
+    region. A search matches only what the viewer reads."""
     wanted = query.casefold()
     rows = []
     for r in registrations:
         organisation = r.organisation
-        hidden = not staff and (
-            person_is_hidden(r.user, organisation, viewer)
-            if organisation is not None
-            else r.user.at_risk and not sees_everything(viewer)
-        )
+        hidden = person_is_hidden(r.user, organisation, viewer)
         if hidden and query:
             continue  # a search must not confirm that a protected person is there
         r.person_label = (
@@ -134,9 +131,7 @@ def labelled(
             else r.user.display_name or r.user.email
         )
         r.organisation_label = (
-            (organisation.name if staff else display_name(organisation, viewer))
-            if organisation is not None
-            else "—"
+            display_name(organisation, viewer) if organisation is not None else "—"
         )
         readable = [r.person_label, r.organisation_label]
         if organisation is None or not is_anonymised(organisation, viewer):

@@ -5,7 +5,7 @@ import pytest
 from events import services
 from events.forms import EventForm
 from events.models import Event
-from tests.builders import make_event, make_organisation, make_user
+from tests.builders import make_application, make_event, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,66 @@ def test_the_platform_secretariat_lists_every_name_in_order(process, platform_se
     make_organisation(name="Beta Watch", country="FR")
     form = EventForm(process=process, viewer=platform_secretariat)
     assert _labels(form) == ["Aaa Hidden Collective", "Beta Watch"]
+
+
+# 2: the secretariat of another process does not read protected names -----------------------------
+
+
+@pytest.fixture
+def applied_elsewhere(process, other_process):
+    """An at-risk organisation that applied to the other process only, registered here."""
+    organisation = make_organisation(name="Digital Rights Collective", country="EG", at_risk=True)
+    make_application(other_process, organisation)
+    amina = _person("amina@ngo.example", SECRET_NAME)
+    organisation.memberships.create(user=amina)
+    event = make_event(process)
+    registration, _created = services.register(event, actor=amina, organisation_id=organisation.pk)
+    return registration
+
+
+def test_the_events_process_secretariat_does_not_read_a_name_it_may_not_see(
+    login, process_secretariat, applied_elsewhere
+):
+    client = login(process_secretariat)
+    page = client.get("/events/side-event/manage/").content.decode()
+    assert SECRET_NAME not in page and "amina@ngo.example" not in page
+    assert WITHHELD in page
+    check_in = client.get(f"/events/side-event/check-in/{applied_elsewhere.token}/")
+    assert SECRET_NAME not in check_in.content.decode()
+    assert WITHHELD in check_in.content.decode()
+    found = client.get("/events/side-event/manage/", {"q": "Amina"}).context["registrations"]
+    assert found == []
+
+
+def test_the_platform_secretariat_and_the_applied_process_read_the_name(
+    login, platform_secretariat, other_secretariat, process, applied_elsewhere
+):
+    page = login(platform_secretariat).get("/events/side-event/manage/").content.decode()
+    assert SECRET_NAME in page
+    # The other process's staff may read it (the organisation applied there), but it does not
+    # run this event, so the page is not theirs.
+    assert login(other_secretariat).get("/events/side-event/manage/").status_code in (403, 404)
+
+
+def test_the_events_process_secretariat_reads_names_of_organisations_that_applied_to_it(
+    login, process, process_secretariat, applied_elsewhere
+):
+    make_application(process, applied_elsewhere.organisation)
+    page = login(process_secretariat).get("/events/side-event/manage/").content.decode()
+    assert SECRET_NAME in page
+
+
+def test_a_region_only_organisation_is_not_named_to_another_processs_secretariat(
+    login, process, region_only
+):
+    staff = make_user("staff.b@example.org", role="secretariat", process=process)
+    rows = login(staff).get("/events/side-event/manage/").context["registrations"]
+    assert [r.organisation_label for r in rows] == ["An organisation based in Asia and the Pacific"]
+
+
+def test_staff_of_a_process_the_organisation_never_applied_to_cannot_search_its_name(
+    login, process, region_only
+):
+    staff = make_user("staff.b@example.org", role="secretariat", process=process)
+    found = login(staff).get("/events/side-event/manage/", {"q": "Hidden"}).context
+    assert found["registrations"] == []
