@@ -2,19 +2,22 @@
 
 Questions inside a repeat are named `repeat/question` and counted once per entry. The value ""
 means "answered"; choice questions add one cell per chosen option, numbers and dates their value
-(dates by day), text only that it was answered.
+(dates by day), text only that it was answered. A value the form works out (calculate, hidden)
+adds its value when it is a number: never text, which could repeat what someone wrote.
 """
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
-from .expressions import to_string
+from .expressions import to_number, to_string
 from .xlsform import FormDefinition, Question
 
 CHOICE_TYPES = {"select_one", "select_multiple", "rank", "acknowledge"}
 NUMBER_TYPES = {"integer", "decimal", "range"}
 DATE_TYPES = {"date", "dateTime"}
 TEXT_TYPES = {"text", "time", "hidden", "calculate"}
+WORKED_OUT_TYPES = {"calculate", "hidden"}
 RESULT_TYPES = CHOICE_TYPES | NUMBER_TYPES | DATE_TYPES | TEXT_TYPES
 
 
@@ -69,4 +72,15 @@ def values_counted(question: Question, value: Any) -> list[str]:
         return [to_string(value)]
     if question.type in DATE_TYPES:
         return [str(value)[:10]]
+    if question.type in WORKED_OUT_TYPES and _is_number(value):
+        return [to_string(to_number(value))]
     return []
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return False

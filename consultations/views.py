@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +23,14 @@ from . import selectors, services
 from .choices import Audience, Status
 from .exceptions import ConsultationError, DraftsNotKept, InvalidResponse
 from .exports import Layout, attachment, write_export
-from .forms import ConsultationForm, DeclarationForm, ExportForm, InviteesForm, ResultsFilterForm
+from .forms import (
+    ConsultationForm,
+    DeclarationForm,
+    ExportForm,
+    InviteesForm,
+    ResultsFilterForm,
+    language_name,
+)
 from .models import Consultation
 from .rendering import (
     Drawing,
@@ -33,7 +41,7 @@ from .rendering import (
     state_from,
     state_json,
 )
-from .results import build_results
+from .results import build_results, written_answers
 from .validation import validate_submission
 from .xlsform import FormDefinition, FormError
 
@@ -330,7 +338,6 @@ def consultation_detail(
     is_open = _is_open(consultation)
     answered = services.has_answered(consultation, request.user)
     declaration = _declaration(request, consultation)
-    status = 200
     if request.method == "POST":
         if not can_answer:
             if not request.user.is_authenticated:
@@ -343,10 +350,16 @@ def consultation_detail(
         response = _act(request, consultation, state, declaration)
         if response is not None:
             return response
-        status = 400 if state.show_errors else 200
+        # Errors are drawn beside the fields: a page like any other (200), not a failed request.
     elif state.form is not None and can_answer and is_open:
         state.from_draft()
     show_form = state.form is not None and can_answer and is_open and not answered
+    can_manage = has_perm(request.user, perms.MANAGE, consultation)
+    # The secretariat sees the form as respondents will, on one page, before anyone may answer.
+    preview = not show_form and can_manage and state.form is not None and "preview" in request.GET
+    if preview:
+        assert state.form is not None
+        state.pages = pages_of(state.form, False)
     context = {
         "consultation": consultation,
         "process": consultation.process,
@@ -355,14 +368,16 @@ def consultation_detail(
         "is_open": is_open,
         "answered": answered,
         "show_form": show_form,
-        "can_manage": has_perm(request.user, perms.MANAGE, consultation),
+        "preview": preview,
+        "opens_later": consultation.opens_at > timezone.now(),
+        "can_manage": can_manage,
         "can_see_results": has_perm(request.user, perms.VIEW_RESULTS, consultation),
         "next_statuses": _next_statuses(consultation),
         "response_count": consultation.responses.count(),
     }
-    if show_form:
+    if show_form or preview:
         context.update(state.context(declaration))
-    return render(request, "consultations/detail.html", context, status=status)
+    return render(request, "consultations/detail.html", context)
 
 
 def _is_open(consultation: Consultation) -> bool:
@@ -548,11 +563,8 @@ def results(request: HttpRequest, consultation: Consultation, slug: str) -> Http
         language=language,
     )
     staff = has_perm(request.user, perms.MANAGE, consultation)
-    texts = {}
-    if staff:
-        for question in figures.questions:
-            if question.display == "text" and question.type == "text":
-                texts[question.path] = selectors.text_answers(consultation, question.path)
+    identity = not consultation.is_anonymous
+    texts = written_answers(consultation, figures, request.GET, identity=identity) if staff else {}
     return render(
         request,
         "consultations/results.html",
@@ -583,6 +595,7 @@ def responses(request: HttpRequest, consultation: Consultation, slug: str) -> Ht
             "consultation": consultation,
             "process": consultation.process,
             "page": page,
+            "language_names": {r.language: language_name(r.language) for r in page},
             "show_identity": not consultation.is_anonymous,
         },
     )
