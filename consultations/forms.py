@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import email_lines
@@ -12,6 +13,14 @@ from .xlsform import SUFFIXES
 
 MAX_FORM_BYTES = 5 * 1024 * 1024
 DATETIME = {"type": "datetime-local"}
+
+
+def language_name(code: str) -> str:
+    """A form language's name in the interface's language ("English" for en); else its code."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 class ConsultationForm(forms.Form):
@@ -92,15 +101,21 @@ class ResultsFilterForm(forms.Form):
     by = forms.ChoiceField(
         label=_("Break down by"),
         required=False,
-        choices=[("", _("nothing")), ("kind", _("stakeholder kind")), ("region", _("region"))],
+        choices=[
+            ("", _("No breakdown")),
+            ("kind", _("Stakeholder kind")),
+            ("region", _("Region")),
+        ],
     )
     kind = forms.ChoiceField(
         label=_("Only this kind"),
         required=False,
-        choices=[("", _("all"))] + OrganisationKind.choices,
+        choices=[("", _("All kinds"))] + OrganisationKind.choices,
     )
     region = forms.ChoiceField(
-        label=_("Only this region"), required=False, choices=[("", _("all"))] + Region.choices
+        label=_("Only this region"),
+        required=False,
+        choices=[("", _("All regions"))] + Region.choices,
     )
 
 
@@ -110,14 +125,14 @@ class ExportForm(forms.Form):
     )
     labels = forms.ChoiceField(
         label=_("Choices as"),
-        choices=[("names", _("names (as in the form)")), ("labels", _("labels"))],
+        choices=[("names", _("Names (as in the form)")), ("labels", _("Labels"))],
         initial="names",
     )
     language = forms.ChoiceField(label=_("Language of the labels"), choices=[], required=False)
 
     def __init__(self, *args: Any, languages: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(code, code) for code in languages or []]
+        self.fields["language"].choices = [(c, language_name(c)) for c in languages or []]
 
 
 class DeclarationForm(forms.Form):
@@ -142,7 +157,7 @@ class DeclarationForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         if organisations:
-            self.fields["organisation"].choices = [("", _("myself"))] + [
+            self.fields["organisation"].choices = [("", _("Myself"))] + [
                 (o.pk, o.name) for o in organisations
             ]
         else:

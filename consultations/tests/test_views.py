@@ -157,7 +157,8 @@ class TestAnswering:
             "_action": "submit",
         }
         response = client.post(f"/consultations/{consultation.slug}/", data)
-        assert response.status_code == 400
+        # The page drawn again with its errors is a page like any other: the browser logs none.
+        assert response.status_code == 200
         html = response.content.decode()
         assert re.search(r'id="q-staff-error"\s*>From 0 to 1000<', html)
         assert re.search(r'id="q-project-1-project_name-error"\s*>Name it<', html)
@@ -210,7 +211,7 @@ class TestAnswering:
         consultation = make_consultation(process, layout="per_group")
         base = {"_state": "{}", "_page": "0", "_action": "next"}
         stuck = client.post(f"/consultations/{consultation.slug}/", base)
-        assert stuck.status_code == 400 and "Choose a sector" in stuck.content.decode()
+        assert stuck.status_code == 200 and "Choose a sector" in stuck.content.decode()
         moved = client.post(f"/consultations/{consultation.slug}/", base | {"sector": "ngo"})
         html = moved.content.decode()
         assert 'name="_page" value="1"' in html
