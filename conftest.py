@@ -12,10 +12,11 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
 
-    from core import pagecache
+    from core.caches import clear_process_caches
 
     cache.clear()
-    pagecache.invalidate()
+    # Forms, consultations and page versions remembered by an earlier test's database.
+    clear_process_caches()
 
 
 @pytest.fixture

@@ -7,4 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import permissions, signals  # noqa: F401
+        from core.roles import RoleLookup, register_role_lookup
+
+        from . import permissions, selectors, signals  # noqa: F401
+
+        register_role_lookup(
+            RoleLookup(
+                staff_process_ids=selectors.staff_process_ids,
+                is_platform_secretariat=selectors.is_platform_secretariat,
+                is_process_staff=selectors.is_process_staff,
+            )
+        )

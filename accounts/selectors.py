@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core.caches import user_memo
+
 from .choices import Role
 from .models import ApiToken, RoleGrant, User
 
@@ -12,11 +14,11 @@ def grants_of(user: Any) -> list[RoleGrant]:
     """The user's role grants, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_consulta_grants", None)
-    if cached is None:
-        cached = list(RoleGrant.objects.filter(user=user).select_related("process"))
-        user._consulta_grants = cached
-    return cached
+    return user_memo(
+        user,
+        "accounts.grants",
+        lambda: list(RoleGrant.objects.filter(user=user).select_related("process")),
+    )
 
 
 def has_role(user: Any, role: str, process: Any = None) -> bool:
@@ -70,3 +72,15 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 
 def find_user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def audit_labels(ids: list[str], viewer: Any) -> dict[str, str]:
+    """People's names for the audit page, for the platform secretariat only.
+
+    Only it may read every protected person's name (stakeholders.protection); the secretariat
+    of one process sees "user #<id>" for everyone, since whether a person is protected from it
+    depends on organisations this app does not know about."""
+    if not is_platform_secretariat(viewer):
+        return {}
+    people = User.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+    return {str(pk): name or email for pk, name, email in people.values_list("pk", "display_name", "email")}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.caches import forget_user_memos
 from core.member_states import MEMBER_STATES
 
 from .choices import PROCESS_ROLES, Role
@@ -84,6 +85,7 @@ def grant_role(
                     "member_state": member_state,
                 },
             )
+        forget_user_memos(user)
     except IntegrityError:
         raise InvalidRoleGrant(
             _("%(user)s already holds this role here.") % {"user": user.email}
@@ -102,6 +104,7 @@ def revoke_role(grant: RoleGrant, *, actor: Any) -> None:
         user, process = grant.user, grant.process
         grant.delete()
         audit.record("accounts.role.revoked", actor=actor, obj=user, process=process, data=data)
+    forget_user_memos(user)
 
 
 def create_api_token(user: User, *, actor: Any, name: str) -> tuple[ApiToken, str]:

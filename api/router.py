@@ -1,4 +1,7 @@
-"""The API: /api/v1/. Each app keeps its endpoints in <app>/api.py and is mounted here."""
+"""The API at /api/v1/: its description, authentication, documentation and error format.
+
+It knows no domain: each app keeps its endpoints in <app>/api.py, and `config/api.py` mounts
+them."""
 
 from ninja import NinjaAPI
 
@@ -22,15 +25,3 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)
-
-from accounts.api import router as accounts_router  # noqa: E402
-from consultations.api import router as consultations_router  # noqa: E402
-from core.api import router as core_router  # noqa: E402
-from events.api import router as events_router  # noqa: E402
-from stakeholders.api import router as stakeholders_router  # noqa: E402
-
-api.add_router("/", accounts_router)
-api.add_router("/", core_router)
-api.add_router("/", stakeholders_router)
-api.add_router("/", consultations_router)
-api.add_router("/", events_router)

@@ -6,6 +6,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .apps import PROJECT_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CONSULTA_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -56,12 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     # Our apps come before allauth so that their templates override allauth's.
-    "core",
-    "accounts",
-    "stakeholders",
-    "consultations",
-    "events",
-    "api",
+    *PROJECT_APPS,
     "allauth",
     "allauth.account",
     "axes",

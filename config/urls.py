@@ -1,8 +1,12 @@
+from importlib import util
+
 from django.urls import include, path, re_path
 
 from api.errors import api_not_found
-from api.router import api
 from core.views import healthz, set_language
+
+from .api import api
+from .apps import URL_ORDER
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -10,11 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("accounts/", include("allauth.urls")),
-    path("", include("accounts.urls")),
-    path("", include("stakeholders.urls")),
-    path("", include("consultations.urls")),
-    path("", include("events.urls")),
-    path("", include("core.urls")),
+    *[path("", include(f"{app}.urls")) for app in URL_ORDER if util.find_spec(f"{app}.urls")],
 ]
 
 handler500 = "core.views.server_error"

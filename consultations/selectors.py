@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from accounts.selectors import is_process_staff
+from core.caches import register_cache
 from core.models import Process
 from core.permissions import has_perm
 
@@ -34,6 +35,7 @@ _STAMPS = (
     "JOIN core_process p ON p.id = c.process_id WHERE c.slug = %s"
 )
 _known: dict[str, Consultation] = {}
+register_cache("consultations.known", _known.clear)
 
 
 def _stamp(value: Any) -> Any:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core import audit
+from core.caches import register_cache
 from core.models import Process
 from core.services import replace_invitees
 from stakeholders.selectors import accredited_organisations_of
@@ -178,6 +179,7 @@ def set_invitees(consultation: Consultation, emails: list[str], *, actor: Any) -
 
 
 _versions: dict[tuple[int, datetime], FormVersion | None] = {}
+register_cache("consultations.versions", _versions.clear)
 
 
 def current_version(consultation: Consultation) -> FormVersion | None:
@@ -200,6 +202,9 @@ def _definition(version_id: int, uploaded_at: datetime) -> FormDefinition:
     # A version never changes once stored, so its parsed form is kept per process. The upload
     # time is part of the key: an id alone could name another row in another database.
     return from_dict(FormVersion.objects.values_list("definition", flat=True).get(pk=version_id))
+
+
+register_cache("consultations.definitions", _definition.cache_clear)
 
 
 def definition_of(version: FormVersion) -> FormDefinition:

@@ -21,6 +21,8 @@ from django.db.models import F, Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
+from .caches import register_cache
+
 TIMEOUT = 300
 VERSION_TTL = 2.0
 # Saves that touch only these fields do not change what public pages show.
@@ -31,6 +33,9 @@ _memo: dict[str, Any] = {"until": 0.0, "version": 0}
 def invalidate() -> None:
     """Forget the remembered version, so the next public page reads the counter again."""
     _memo["until"] = 0.0
+
+
+register_cache("core.pagecache", invalidate)
 
 
 def bump() -> None:

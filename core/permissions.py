@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from .exceptions import UnknownPermission
+from .roles import is_platform_secretariat, is_process_staff, staff_process_ids
 
 Rule = Callable[[Any, Any], bool]
 
@@ -101,14 +102,10 @@ def _anonymous() -> Any:
 
 
 def _is_platform_secretariat(user: Any, obj: Any = None) -> bool:
-    from accounts.selectors import is_platform_secretariat
-
     return is_platform_secretariat(user)
 
 
 def _is_process_secretariat(user: Any, process: Any) -> bool:
-    from accounts.selectors import is_process_staff
-
     return process is not None and is_process_staff(user, process)
 
 
@@ -121,8 +118,6 @@ def _can_view_process(user: Any, process: Any) -> bool:
 
 
 def _can_view_audit_log(user: Any, obj: Any = None) -> bool:
-    from accounts.selectors import staff_process_ids
-
     if not getattr(user, "is_authenticated", False):
         return False
     ids = staff_process_ids(user)

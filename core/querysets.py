@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from .choices import PUBLIC_PROCESS_STATUSES
 from .exceptions import AuditLogIsAppendOnly
+from .roles import staff_process_ids
 
 
 class ProcessQuerySet(models.QuerySet):
@@ -13,8 +14,6 @@ class ProcessQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> "ProcessQuerySet":
         """Public processes, plus drafts of the processes the user is staff of."""
-        from accounts.selectors import staff_process_ids
-
         if not getattr(user, "is_authenticated", False):
             return self.public()
         staff_ids = staff_process_ids(user)
@@ -32,8 +31,6 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def visible_to(self, user: Any) -> "AuditEntryQuerySet":
         """All entries for the platform secretariat; a process's entries for its secretariat."""
-        from accounts.selectors import staff_process_ids
-
         if not getattr(user, "is_authenticated", False):
             return self.none()
         staff_ids = staff_process_ids(user)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import AuditEntry, Process
+from .roles import staff_process_ids
 
 
 def processes_visible_to(user: Any) -> QuerySet[Process]:
@@ -15,8 +16,6 @@ def processes_visible_to(user: Any) -> QuerySet[Process]:
 
 def processes_run_by(user: Any) -> QuerySet[Process]:
     """The processes the user is secretariat of (every process for the platform secretariat)."""
-    from accounts.selectors import staff_process_ids
-
     ids = staff_process_ids(user)
     processes = Process.objects.order_by("name")
     return processes if ids is None else processes.filter(pk__in=ids)

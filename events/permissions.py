@@ -3,6 +3,7 @@
 from typing import Any
 
 from accounts.selectors import is_process_staff
+from core.caches import user_memo
 from core.permissions import VIEW_PROCESS, has_perm, register
 from stakeholders.models import Membership
 from stakeholders.selectors import accredited_organisations_of
@@ -19,15 +20,18 @@ def organises(user: Any, event: Any) -> bool:
     if not _signed_in(user):
         return False
     # A page asks this several times (to run, to list, to register): one query per request.
-    cache = user.__dict__.setdefault("_consulta_organises", {})
-    if event.pk not in cache:
-        cache[event.pk] = Membership.objects.filter(
-            user=user,
-            role="admin",
-            organisation__events_organised__event=event,
-            organisation__events_organised__role="organiser",
-        ).exists()
-    return bool(cache[event.pk])
+    return bool(
+        user_memo(
+            user,
+            ("events.organises", event.pk),
+            lambda: Membership.objects.filter(
+                user=user,
+                role="admin",
+                organisation__events_organised__event=event,
+                organisation__events_organised__role="organiser",
+            ).exists(),
+        )
+    )
 
 
 def _manage(user: Any, event: Any) -> bool:
