@@ -8,6 +8,11 @@ refused at upload), `Expression.evaluate` runs it against the answers.
 Values follow ODK: an unanswered question is the empty string; select_multiple answers are
 lists (or space-separated strings); dates, times and date-times are compared as such, and turn
 into numbers of days (since 1970-01-01) for arithmetic, as in JavaRosa.
+
+regex() runs on RE2, whose time is linear in the answer's length: Python's re backtracks, and a
+form's pattern must not let an anonymous visitor hold a worker for minutes. RE2 has no
+back-references or look-arounds (a form using them is refused at upload), and its \\w and \\d
+are ASCII, as in ODK Collect (Java) and Enketo (JavaScript).
 """
 
 import math
@@ -18,6 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
+
+import re2
 
 EPOCH = date(1970, 1, 1)
 
@@ -305,11 +312,26 @@ def _int(value: Any) -> float:
     return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
 
 
-def _regex(value: Any, pattern: Any) -> bool:
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is our error to report, not RE2's to log
+
+
+def compile_pattern(pattern: str) -> Any:
+    """A regex() pattern compiled by RE2; ExpressionError says why one cannot be used."""
     try:
-        return re.search(to_string(pattern), to_string(value)) is not None
-    except re.error as exc:
-        raise ExpressionError(f"regex(): the pattern is not valid ({exc})") from None
+        return re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else ""
+        if isinstance(reason, bytes):  # RE2 says it in UTF-8 bytes
+            reason = reason.decode(errors="replace")
+        raise ExpressionError(
+            f"regex(): the pattern “{pattern}” cannot be used ({reason}); patterns follow RE2's "
+            "syntax, which has no back-references (\\1) or look-arounds ((?=, (?!, (?<=, (?<!)"
+        ) from None
+
+
+def _regex(value: Any, pattern: Any) -> bool:
+    return compile_pattern(to_string(pattern)).search(to_string(value)) is not None
 
 
 def _substr(value: Any, start: Any, length: Any = None) -> str:
@@ -434,18 +456,24 @@ def _call(name: str, values: list[Any], context: Context) -> Any:
     return FUNCTIONS[name].run(*values)
 
 
-def _references(node: Node) -> set[str]:
-    if node.op == "ref":
-        return {node.args[0]}
-    found: set[str] = set()
+def _nodes(node: Node) -> list[Node]:
+    """The node and every node under it."""
+    found = [node]
     for arg in node.args:
-        if isinstance(arg, Node):
-            found |= _references(arg)
-        elif isinstance(arg, tuple):
-            for item in arg:
-                if isinstance(item, Node):
-                    found |= _references(item)
+        for item in arg if isinstance(arg, tuple) else (arg,):
+            if isinstance(item, Node):
+                found += _nodes(item)
     return found
+
+
+def _references(node: Node) -> set[str]:
+    return {n.args[0] for n in _nodes(node) if n.op == "ref"}
+
+
+def _patterns(node: Node) -> set[str]:
+    calls = [n for n in _nodes(node) if n.op == "call" and n.args[0] == "regex"]
+    literals = [call.args[1][1] for call in calls]
+    return {p.args[0] for p in literals if p.op == "literal" and isinstance(p.args[0], str)}
 
 
 @dataclass(frozen=True)
@@ -457,6 +485,11 @@ class Expression:
     def references(self) -> set[str]:
         """The question names the expression reads (to check them against the form)."""
         return _references(self.tree)
+
+    @property
+    def patterns(self) -> set[str]:
+        """The regex() patterns written in the expression (to check them at upload)."""
+        return _patterns(self.tree)
 
     def evaluate(self, context: Context) -> Any:
         try:

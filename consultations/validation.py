@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .expressions import Context, ExpressionError, compile_expression, to_number, to_string
-from .xlsform import FormDefinition, Question
+from .xlsform import TEXT_LENGTH, FormDefinition, Question
 
 ANSWERLESS = {"note", "group"}
 MAX_ENTRIES = 100  # entries of one repeat
@@ -241,6 +242,12 @@ def _text(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
         return "", _("Give this answer as text.")
     if "\x00" in raw:
         return "", _("This text contains a character that cannot be stored (NUL).")
+    # A bound on what anyone may send, before any expression reads it.
+    limit = question.max_length or TEXT_LENGTH
+    if len(raw) > limit:
+        return "", _("This answer is too long: at most %(count)s characters.") % {
+            "count": number_format(limit, force_grouping=True)
+        }
     return raw, ""
 
 

@@ -2,8 +2,9 @@
 
 pyxform does the parsing and the checks of the standard; this module turns its result into a
 small tree of our own, refuses what Consulta does not support (naming it), and compiles every
-expression with our evaluator so that an unsupported function is named at upload, not when
-somebody answers.
+expression with our evaluator so that an unsupported function, or a regex() pattern that RE2
+cannot run, is named at upload, not when somebody answers. Groups and repeats nest at most
+MAX_DEPTH levels, so that nothing that walks the tree later can run out of stack.
 """
 
 import re
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .expressions import ExpressionError, compile_expression
+from .expressions import ExpressionError, compile_expression, compile_pattern
 
 SUFFIXES = (".xlsx", ".xls", ".md")
 
@@ -71,6 +72,10 @@ REFUSED = {
     "start-geopoint": "start-geopoint",
 }
 EXPRESSION_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate": "calculation"}
+MAX_DEPTH = 30  # groups and repeats, one inside another
+# A text answer's length: the default, and the most a form may allow in its body::maxlength column.
+TEXT_LENGTH = 10_000
+MAX_TEXT_LENGTH = 100_000
 
 
 class FormError(ValueError):
@@ -107,6 +112,7 @@ class Question:
     choices: list[Choice] = field(default_factory=list)
     parameters: dict[str, str] = field(default_factory=dict)
     repeat_count: str = ""
+    max_length: int = 0  # of a text answer, when the form sets one (body::maxlength)
     children: list["Question"] = field(default_factory=list)
 
     def walk(self) -> list["Question"]:
@@ -148,15 +154,43 @@ def _expression(text: Any, name: str, column: str) -> str:
     if not source:
         return ""
     try:
-        compile_expression(source)
+        for pattern in compile_expression(source).patterns:
+            compile_pattern(pattern)
     except ExpressionError as exc:
         raise FormError(f"question “{name}”: {exc}", question=name, column=column) from None
     return source
 
 
-def _question(raw: dict[str, Any]) -> Question | None:
+def _max_length(control: dict[str, Any], name: str) -> int:
+    text = str(control.get("maxlength", "") or "").strip()
+    if not text:
+        return 0
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TEXT_LENGTH:
+        raise FormError(
+            f"question “{name}”: body::maxlength is a whole number of characters from 1 to "
+            f"{MAX_TEXT_LENGTH:,}, not “{text}”",
+            question=name,
+            column="body::maxlength",
+        )
+    return int(text)
+
+
+def _children(raw: dict[str, Any], depth: int) -> list[Question]:
+    """The questions inside `raw`, which sits `depth` groups or repeats deep (0: the survey)."""
+    found = (_question(child, depth + 1) for child in raw.get("children", []) or [])
+    return [q for q in found if q is not None]
+
+
+def _question(raw: dict[str, Any], depth: int = 1) -> Question | None:
     kind, name = str(raw.get("type", "")), str(raw.get("name", ""))
     where = f"question “{name}”"
+    if kind in ("group", "repeat") and depth > MAX_DEPTH:
+        raise FormError(
+            f"{where}: groups and repeats can be nested at most {MAX_DEPTH} levels deep, "
+            f"and this {kind} is level {depth}",
+            question=name,
+            column="type",
+        )
     if kind in REFUSED:
         raise FormError(
             f"{where}: the question type {REFUSED[kind]} is not supported",
@@ -204,7 +238,8 @@ def _question(raw: dict[str, Any]) -> Question | None:
         setattr(question, attribute, _expression(bind.get(bind_key), name, attribute))
     question.choice_filter = _expression(raw.get("choice_filter"), name, "choice_filter")
     question.repeat_count = _expression(control.get("jr:count"), name, "repeat_count")
-    question.children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+    question.max_length = _max_length(control, name)
+    question.children = _children(raw, depth)
     return question
 
 
@@ -293,7 +328,7 @@ def load_xlsform(content: bytes, filename: str) -> FormDefinition:
         path.write_bytes(content)
         raw = _parse(path)
         try:
-            children = [q for q in map(_question, raw.get("children", []) or []) if q is not None]
+            children = _children(raw, 0)
         except FormError as exc:
             raise _located(exc, path) from None
     languages = sorted({lang for q in children for item in q.walk() for lang in item.labels})

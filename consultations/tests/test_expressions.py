@@ -124,6 +124,37 @@ def test_a_bad_regex_is_an_expression_error():
         run("regex(., '(')", current="x")
 
 
+# Regular expressions run on RE2, in linear time ----------------------------------------------
+
+EMAIL = r"^([a-zA-Z0-9_\.\-])+\@(([a-zA-Z0-9\-])+\.)+([a-zA-Z0-9]{2,4})+$"
+
+
+def test_regex_goes_through_re2():
+    # \p{L} is RE2 syntax that Python's re refuses: only RE2 can answer these.
+    assert true(r"regex(., '^\p{L}+$')", current="émile")
+    assert true(r"regex(., '^\p{L}+$')", current="منظمة")
+    assert not true(r"regex(., '^\p{L}+$')", current="a1")
+
+
+def test_a_real_forms_email_check_answers_on_a_60000_character_answer():
+    # Python's re backtracks exponentially on this answer (20 s at 56 characters, for ever at
+    # 60,000); RE2 runs in linear time. The first line fails, rather than hangs, without RE2.
+    assert true(r"regex(., '^\p{L}$')", current="é")
+    assert not true(f"regex(., '{EMAIL}')", current="a@a." + "a" * 59_995 + "!")
+    assert true(f"regex(., '{EMAIL}')", current="someone@example.org")
+
+
+@pytest.mark.parametrize("pattern", [r"^(a)\1$", "^(?=a)a$", "(?<!b)a"])
+def test_a_pattern_re2_cannot_run_is_an_expression_error(pattern):
+    with pytest.raises(ExpressionError, match="back-references"):
+        run("regex(., ${p})", {"p": pattern}, current="aa")
+
+
+def test_regex_patterns_are_listed_for_checking_at_upload():
+    expression = compile_expression("regex(., '^a$') and regex(${b}, ${c}) or regex(., 'b')")
+    assert expression.patterns == {"^a$", "b"}
+
+
 def test_references_are_reported_for_checking_against_the_form():
     expression = compile_expression("if(selected(${a}, 'x'), ${b} + 1, count(${c}))")
     assert expression.references == {"a", "b", "c"}

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from consultations.tests.test_expressions import EMAIL
 from consultations.tests.test_xlsform import MULTILINGUAL
 from consultations.validation import validate_submission
 from consultations.xlsform import load_xlsform
@@ -125,3 +126,42 @@ def test_choice_filters_ranges_calculations_and_ranks_are_enforced():
         },
     )
     assert {e["field"] for e in bad.errors} == {"city", "areas", "score", "consent", "order"}
+
+
+LIMITS = f"""
+| survey |
+| | type | name | label | constraint | body::maxlength |
+| | text | email | E-mail | regex(., '{EMAIL}') | |
+| | text | statement | Statement | | 50000 |
+| | text | initials | Initials | | 3 |
+"""
+
+
+@pytest.fixture(scope="module")
+def limited():
+    return load_xlsform(LIMITS.encode(), "limits.md")
+
+
+def test_a_text_answer_is_at_most_ten_thousand_characters_by_default(limited):
+    result = validate_submission(limited, {"email": "a@a." + "a" * 59_995 + "!"}, "en")
+    assert result.errors == [
+        {"field": "email", "message": "This answer is too long: at most 10,000 characters."}
+    ]
+    assert validate_submission(limited, {"email": "a" * 10_000 + "@example.org"}, "en").errors
+
+
+def test_a_form_can_allow_longer_or_shorter_text_answers(limited):
+    assert validate_submission(limited, {"statement": "x" * 50_000}, "en").valid
+    long = validate_submission(limited, {"statement": "x" * 50_001}, "en")
+    assert long.errors == [
+        {"field": "statement", "message": "This answer is too long: at most 50,000 characters."}
+    ]
+    assert validate_submission(limited, {"initials": "ABC"}, "en").valid
+    assert not validate_submission(limited, {"initials": "ABCD"}, "en").valid
+
+
+def test_a_long_answer_within_the_limit_is_checked_by_its_constraint(limited):
+    good = validate_submission(limited, {"email": "someone@example.org"}, "en")
+    assert good.valid, good.errors
+    bad = validate_submission(limited, {"email": "a@a." + "a" * 9_000 + "!"}, "en")
+    assert bad.errors == [{"field": "email", "message": "This answer is not allowed."}]

@@ -130,3 +130,127 @@ def test_supported_examples_render_as_a_page_and_take_an_empty_check(name, clien
     assert 'id="answer-form"' in page.content.decode()
     check = client.post(f"/consultations/{consultation.slug}/check/", {"_state": "{}"})
     assert check.status_code == 200 and "errors" in check.json()
+
+
+# Limits that keep a form from holding a worker ---------------------------------------------------
+
+ONE_TEXT = """
+| survey |
+| | type | name | label | constraint |
+| | text | code | Code | {constraint} |
+"""
+
+
+@pytest.mark.parametrize("pattern", [r"^(\w)\1$", "^(?=a).*$", "^(?<!x)a$", "^(?!a)"])
+def test_a_regex_re2_cannot_run_is_refused_at_upload_with_its_row(pattern):
+    source = ONE_TEXT.format(constraint=f"regex(., '{pattern}')")
+    with pytest.raises(FormError) as refused:
+        load_xlsform(source.encode(), "form.md")
+    message = str(refused.value)
+    assert message.startswith("Sheet survey, row 2, column constraint: question “code”")
+    assert pattern in message and "back-references" in message and "look-arounds" in message
+
+
+def test_a_broken_regex_is_refused_at_upload():
+    with pytest.raises(FormError, match="row 2, column constraint.*cannot be used"):
+        load_xlsform(ONE_TEXT.format(constraint="regex(., '(a')").encode(), "form.md")
+
+
+def test_a_regex_re2_can_run_loads():
+    source = ONE_TEXT.format(constraint=r"regex(., '^[A-Z]{2}\d{4}$')")
+    assert load_xlsform(source.encode(), "form.md").questions()[0].constraint
+
+
+def nested(depth, kind="group"):
+    """`depth` groups (or repeats) one in another, a text question in the innermost."""
+    rows = ["| survey |", "| | type | name | label |"]
+    rows += [f"| | begin {kind} | level{i} | Level {i} |" for i in range(1, depth + 1)]
+    rows.append("| | text | inside | Inside |")
+    rows += [f"| | end {kind} | | |"] * depth
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["group", "repeat"])
+@pytest.mark.parametrize("depth", [31, 600])
+def test_groups_nested_too_deeply_are_refused_naming_the_row(kind, depth):
+    with pytest.raises(FormError) as refused:
+        load_xlsform(nested(depth, kind).encode(), "deep.md")
+    # Header is row 1, level1 row 2: level31 is the first one too deep.
+    assert str(refused.value).startswith("Sheet survey, row 32, column type:")
+    assert "level31" in str(refused.value) and "30 levels" in str(refused.value)
+
+
+def test_thirty_levels_of_groups_load():
+    form = load_xlsform(nested(30).encode(), "deep.md")
+    assert form.questions()[-1].name == "inside"
+
+
+@pytest.mark.django_db
+def test_the_upload_service_refuses_a_deep_form_and_creates_nothing(process):
+    from consultations.models import Consultation
+    from tests.builders import make_consultation
+
+    with pytest.raises(FormError, match="row 32"):
+        make_consultation(process, form=nested(600), filename="deep.md")
+    assert not Consultation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_upload_page_shows_the_error_for_a_deep_form(client, process, process_secretariat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consultations.models import Consultation
+
+    client.force_login(process_secretariat, backend="django.contrib.auth.backends.ModelBackend")
+    data = {
+        "title": "Deep",
+        "slug": "deep",
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2027-01-01T09:00",
+        "audience": "public",
+        "identity": "confidential",
+        "layout": "one_page",
+        "form_file": SimpleUploadedFile("deep.md", nested(600).encode()),
+    }
+    response = client.post(f"/processes/{process.slug}/consultations/new/", data)
+    assert response.status_code == 400
+    assert "Sheet survey, row 32, column type" in response.content.decode()
+    assert not Consultation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_import_command_names_the_row_of_a_deep_form(process, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "deep.md"
+    path.write_text(nested(600))
+    with pytest.raises(CommandError, match="deep.md: Sheet survey, row 32, column type"):
+        call_command("import_form", str(path), "--process", process.slug, "--slug", "deep")
+
+
+@pytest.mark.django_db
+def test_a_form_at_the_depth_limit_renders_and_checks(client, process):
+    from tests.builders import make_consultation
+
+    consultation = make_consultation(process, form=nested(30), filename="deep.md", slug="deep")
+    assert client.get(f"/consultations/{consultation.slug}/").status_code == 200
+    check = client.post(f"/consultations/{consultation.slug}/check/", {"_state": "{}"})
+    assert check.status_code == 200 and "errors" in check.json()
+
+
+MAX_LENGTH = """
+| survey |
+| | type | name | label | body::maxlength |
+| | text | short | Short | {value} |
+"""
+
+
+def test_a_form_may_set_the_length_of_a_text_answer():
+    form = load_xlsform(MAX_LENGTH.format(value="50000").encode(), "form.md")
+    assert form.questions()[0].max_length == 50_000
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", "100001"])
+def test_a_length_out_of_bounds_is_refused_with_its_row(value):
+    with pytest.raises(FormError, match=r"row 2, column body::maxlength: .*100,000"):
+        load_xlsform(MAX_LENGTH.format(value=value).encode(), "form.md")
