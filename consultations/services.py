@@ -245,8 +245,9 @@ def _stored_time(consultation: Consultation, moment: datetime) -> datetime:
 
 def _unordered_id() -> int:
     """A random primary key for anonymous responses: their order in the table (and SQLite's
-    rowid, which is this key) then says nothing about the order in which they arrived."""
-    return secrets.randbelow(2**62) + 1
+    rowid, which is this key) then says nothing about the order in which they arrived. Below
+    2**53, so that spreadsheets and JavaScript, which hold numbers as doubles, keep it exact."""
+    return secrets.randbelow(2**53 - 1) + 1
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -437,23 +438,42 @@ def _insert(response: Response, consultation: Consultation) -> None:
     values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _INSERT_FIELDS]
     with_id, guarded = response.pk is not None, getattr(consultation, "unverified", False)
     sql = _INSERTS[(with_id, guarded)]
-    if with_id:
-        values.insert(0, response.pk)
     if guarded:
         values += [
             consultation.pk,
             connection.ops.adapt_datetimefield_value(consultation.updated_at),
             connection.ops.adapt_datetimefield_value(consultation.process.updated_at),
         ]
-    row = _execute_prepared(sql, values) if connection.vendor == "postgresql" else None
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            row = cursor.fetchone()
+    row = _insert_with_own_id(response, sql, values) if with_id else _execute(sql, values)
     if row is None:
         raise StaleConsultation()
     response.pk = row[0]
     response._state.adding, response._state.db = False, connection.alias
+
+
+def _insert_with_own_id(response: Response, sql: str, values: list[Any]) -> Any:
+    """Insert with a random id, drawing another should it be taken (the instance's own
+    uniqueness still refuses a second copy of the same response)."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _execute(sql, [response.pk, *values])
+        except IntegrityError:
+            taken = Response.objects.filter(pk=response.pk).exclude(
+                consultation_id=response.consultation_id, instance_id=response.instance_id
+            )
+            if attempt == 2 or not taken.exists():
+                raise
+            response.pk = _unordered_id()
+    return None
+
+
+def _execute(sql: str, values: list[Any]) -> Any:
+    if connection.vendor == "postgresql":
+        return _execute_prepared(sql, values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()
 
 
 def _lock_unchanged(consultation: Consultation) -> None:

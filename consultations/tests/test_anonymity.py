@@ -245,3 +245,25 @@ def test_a_receipt_code_never_travels_in_an_address(client, process):
     assert found.status_code == 200
     assert received in found.content.decode()
     assert client.post(url, {"code": "AAAA-BBBB-CCCC"}).status_code == 404
+
+
+def test_a_random_id_already_taken_is_drawn_again(process, monkeypatch):
+    consultation = make_consultation(process, identity="anonymous", slug="quiet-survey")
+    first = services.submit_response(
+        consultation,
+        actor=make_user("a@example.org"),
+        instance_id=uuid.uuid4(),
+        answers=GOOD_ANSWERS,
+        language="en",
+    )[0]
+    draws = iter([first.pk, 12345])
+    monkeypatch.setattr(services, "_unordered_id", lambda: next(draws))
+    second = services.submit_response(
+        consultation,
+        actor=make_user("b@example.org"),
+        instance_id=uuid.uuid4(),
+        answers=GOOD_ANSWERS,
+        language="en",
+    )[0]
+    assert second.pk == 12345 and Response.objects.count() == 2
+    assert 0 < first.pk < 2**53  # exact in a spreadsheet and in JavaScript
