@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from core.audit import register_label
         from core.roles import RoleLookup, register_role_lookup
 
         from . import permissions, selectors, signals  # noqa: F401
@@ -18,3 +19,4 @@ class AccountsConfig(AppConfig):
                 is_process_staff=selectors.is_process_staff,
             )
         )
+        register_label("accounts.user", selectors.audit_labels)

@@ -75,12 +75,17 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def audit_labels(ids: list[str], viewer: Any) -> dict[str, str]:
-    """People's names for the audit page, for the platform secretariat only.
+    """People's names for the audit page: every name for the platform secretariat, one's own
+    name for anyone else.
 
-    Only it may read every protected person's name (stakeholders.protection); the secretariat
-    of one process sees "user #<id>" for everyone, since whether a person is protected from it
-    depends on organisations this app does not know about."""
-    if not is_platform_secretariat(viewer):
+    Only the platform secretariat may read every protected person's name (stakeholders'
+    protection rule); whether a person is protected from the secretariat of one process depends
+    on organisations this app does not know about, so there the others stay "user #<id>"."""
+    if is_platform_secretariat(viewer):
+        wanted = [i for i in ids if i.isdigit()]
+    else:
+        wanted = [i for i in ids if i == str(getattr(viewer, "pk", ""))]
+    if not wanted:
         return {}
-    people = User.objects.filter(pk__in=[i for i in ids if i.isdigit()])
-    return {str(pk): name or email for pk, name, email in people.values_list("pk", "display_name", "email")}
+    people = User.objects.filter(pk__in=wanted).values_list("pk", "display_name", "email")
+    return {str(pk): name or email for pk, name, email in people}

@@ -12,11 +12,21 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks, permissions  # noqa: F401  (registers checks and permissions)
+        from .audit import register_label
         from .models import Process
         from .pagecache import watch
 
         watch(Process)
+        register_label("core.process", _process_names)
         post_migrate.connect(_restart_audit_log_after_flush, sender=self)
+
+
+def _process_names(ids: list[str], viewer: Any) -> dict[str, str]:
+    # A process's name is public information, not a person's: the audit page may show it.
+    from .models import Process
+
+    found = Process.objects.filter(pk__in=[i for i in ids if i.isdigit()])
+    return {str(pk): name for pk, name in found.values_list("pk", "name")}
 
 
 def _restart_audit_log_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:

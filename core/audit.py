@@ -11,15 +11,20 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Model, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AuditEntry, AuditHead, Process
 
@@ -116,7 +121,9 @@ def record(
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
+            # Never str(obj): for a person or a registration that is a name. Pages name the
+            # object at display time, through `label_entries`, for what the viewer may read.
+            object_repr=f"{obj._meta.label_lower}#{obj.pk}" if obj is not None else "",
             process=process if process is not None else (obj if isinstance(obj, Process) else None),
             data=_normalise(data),
             prev_hash=last["hash"] if last else GENESIS_HASH,
@@ -235,3 +242,82 @@ def find_anchor(anchor: Anchor) -> Anchor | None:
         entries = entries.filter(seq=anchor.seq)
     seq = entries.values_list("seq", flat=True).first()
     return Anchor(seq, anchor.hash) if seq is not None else None
+
+
+# Display: what the audit page calls each object and actor ---------------------------------------
+
+# Given the ids of one object type and the viewer, the labels the viewer may read (ids left out
+# get the neutral "<verbose name> #<id>").
+LabelHook = Callable[[list[str], Any], dict[str, str]]
+_label_hooks: dict[str, LabelHook] = {}
+
+
+def register_label(object_type: str, hook: LabelHook) -> None:
+    """Let an app name its objects on the audit page (from its AppConfig.ready)."""
+    if _label_hooks.get(object_type, hook) is not hook:
+        raise ImproperlyConfigured(f"Audit labels for {object_type!r} are registered twice.")
+    _label_hooks[object_type] = hook
+
+
+def neutral_label(object_type: str, object_id: str) -> str:
+    try:
+        name = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        name = object_type
+    return f"{name} #{object_id}"
+
+
+def _labels(wanted: dict[str, set[str]], viewer: Any) -> dict[str, dict[str, str]]:
+    return {
+        object_type: _label_hooks[object_type](sorted(ids), viewer)
+        for object_type, ids in wanted.items()
+        if object_type in _label_hooks
+    }
+
+
+def label_entries(entries: list[AuditEntry], viewer: Any) -> list[AuditEntry]:
+    """Set `object_label`, `actor_label` and `details` on each entry: one query per type."""
+    user_type = get_user_model()._meta.label_lower
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.object_type:
+            wanted[entry.object_type].add(entry.object_id)
+        if entry.actor_id:
+            wanted[user_type].add(str(entry.actor_id))
+    labels = _labels(wanted, viewer)
+
+    def label(object_type: str, object_id: str) -> str:
+        found = labels.get(object_type, {}).get(object_id)
+        return found or neutral_label(object_type, object_id)
+
+    for entry in entries:
+        entry.object_label = label(entry.object_type, entry.object_id) if entry.object_type else ""
+        entry.actor_label = label(user_type, str(entry.actor_id)) if entry.actor_id else ""
+        entry.details = data_pairs(entry.data)
+    return entries
+
+
+def data_pairs(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """An entry's data as (field, value) pairs to read; nested fields get dotted names."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (data or {}).items() if isinstance(data, dict) else []:
+        if isinstance(value, dict) and value:
+            pairs.extend(data_pairs(value, f"{prefix}{key}."))
+        elif prefix == "changes." and isinstance(value, list) and len(value) == 2:
+            # The services' diffs: {"changes": {field: [before, after]}}.
+            pairs.append((f"{prefix}{key}", f"{_plain(value[0])} → {_plain(value[1])}"))
+        else:
+            pairs.append((f"{prefix}{key}", _plain(value)))
+    return pairs
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

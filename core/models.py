@@ -84,6 +84,11 @@ class AuditEntry(models.Model):
 
     objects = AuditEntryQuerySet.as_manager()
 
+    # Set for a page by core.audit.label_entries, for what its viewer may read; never stored.
+    object_label: str
+    actor_label: str
+    details: list[tuple[str, str]]
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")

@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from . import audit, selectors, services
 from . import permissions as perms
-from . import selectors, services
 from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
 from .language import remember_language
@@ -131,6 +131,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         }
     entries = selectors.audit_entries_for(request.user, **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # Names are looked up now, for what this viewer may read: the log itself stores none.
+    page.object_list = audit.label_entries(list(page.object_list), request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -259,3 +259,20 @@ def test_verify_audit_refuses_a_malformed_anchor():
     _three_entries()
     with pytest.raises(CommandError, match="not an anchor"):
         call_command("verify_audit", expect=["nonsense"])
+
+
+# What the log says about people ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_entries_about_a_person_store_no_name_or_address():
+    from accounts.services import update_profile
+    from tests.builders import make_user
+
+    person = make_user("amina@example.org")
+    update_profile(person, actor=person, display_name="Amina Protected", at_risk=True)
+    entries = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(person.pk))
+    assert entries.count() == 2
+    for entry in entries:
+        assert entry.object_repr == f"accounts.user#{person.pk}"
+        assert "Amina" not in str(entry.data) and "amina@" not in str(entry.data)

@@ -370,3 +370,67 @@ def test_home_and_roles_pages_keep_a_fixed_number_of_queries(
     pagecache.invalidate()  # the writes above never committed, so the cache was not told
     after = [count(anonymous, "/"), count(staff, roles), count(staff, reverse("accounts:profile"))]
     assert before == after
+
+
+# Audit log page: people and details --------------------------------------------------------------
+
+
+def _protected_person_acting_in(process, granted_by):
+    from accounts.services import grant_role, update_profile
+    from core import audit
+    from tests.builders import make_user
+
+    person = make_user("amina@example.org")
+    update_profile(person, actor=person, display_name="Amina Protected", at_risk=True)
+    grant_role(person, actor=granted_by, role="moderator", process=process)
+    audit.record("core.test.acted", actor=person, process=process, data={"step": "one"})
+    return person
+
+
+@pytest.mark.django_db
+def test_audit_log_withholds_a_protected_persons_name_from_a_process_secretariat(
+    login, process, process_secretariat, platform_secretariat
+):
+    person = _protected_person_acting_in(process, platform_secretariat)
+    response = login(process_secretariat).get(reverse("core:audit_log"))
+    assert response.status_code == 200
+    assert "accounts.role.granted" in response.text and "core.test.acted" in response.text
+    assert "Amina" not in response.text
+    assert person.email not in response.text
+
+
+@pytest.mark.django_db
+def test_audit_log_names_people_to_the_platform_secretariat(
+    login, process, platform_secretariat, django_assert_max_num_queries
+):
+    _protected_person_acting_in(process, platform_secretariat)
+    client = login(platform_secretariat)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("core:audit_log"))
+    assert "Amina Protected" in response.text
+
+
+@pytest.mark.django_db
+def test_audit_log_shows_details_as_field_value_pairs(login, process, platform_secretariat):
+    _protected_person_acting_in(process, platform_secretariat)
+    response = login(platform_secretariat).get(reverse("core:audit_log"))
+    assert "{&#x27;" not in response.text and "{'" not in response.text
+    assert "<dt>role</dt><dd>moderator</dd>" in response.text
+    assert "<dt>step</dt><dd>one</dd>" in response.text
+
+
+@pytest.mark.django_db
+def test_audit_table_scrolls_inside_its_own_box(login, platform_secretariat, process):
+    response = login(platform_secretariat).get(reverse("core:audit_log"))
+    assert '<div class="table-scroll"' in response.text
+
+
+@pytest.mark.django_db
+def test_audit_log_shows_a_change_as_before_and_after(login, process, process_secretariat):
+    from core.services import update_process
+
+    update_process(process, actor=process_secretariat, name="Renamed")
+    response = login(process_secretariat).get(reverse("core:audit_log"))
+    assert "<dt>changes.name</dt><dd>Test process → Renamed</dd>" in response.text
+    # One's own name is no secret to oneself.
+    assert process_secretariat.email in response.text
