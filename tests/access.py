@@ -166,7 +166,8 @@ def audited(action: str, **match: Any):
 
     last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     yield
-    written = AuditEntry.objects.filter(seq__gt=last, action=action, **match)
-    assert written.exists(), f"no audit entry {action!r} was written" + (
-        f"; written: {list(AuditEntry.objects.filter(seq__gt=last).values_list('action', flat=True))}"
+    since = AuditEntry.objects.filter(seq__gt=last)
+    actions = list(since.values_list("action", flat=True))
+    assert since.filter(action=action, **match).exists(), (
+        f"no audit entry {action!r} was written; written: {actions}"
     )
