@@ -3,6 +3,8 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
 
 from core.tasks import enqueue_on_commit
 
@@ -10,6 +12,10 @@ from .tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_password_change_redirect_url(self, request: HttpRequest) -> str:
+        # The profile lists the tokens, which a new password revokes (with a message saying so).
+        return reverse("accounts:profile")
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         msg = self.render_mail(template_prefix, email, context)
         html = next(

@@ -173,12 +173,29 @@ def create_account(
 
 
 def set_password(user: User, *, actor: Any, password: str) -> User:
-    """Set a new password for the account."""
+    """Set a new password for the account; its API tokens are revoked with the old one."""
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record("accounts.password.set", actor=actor, obj=user)
+        revoke_all_api_tokens(user, actor=actor, because="accounts.password.set")
     return user
+
+
+def revoke_all_api_tokens(user: User, *, actor: Any, because: str) -> int:
+    """Revoke every active token of the account (its password changed); returns how many."""
+    with transaction.atomic():
+        active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+        ids = sorted(active.values_list("pk", flat=True))
+        if ids:
+            ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+            audit.record(
+                "accounts.token.revoked_all",
+                actor=actor,
+                obj=user,
+                data={"token_ids": ids, "because": because},
+            )
+    return len(ids)
 
 
 def queue_email(*, to: list[str], subject: str, body: str) -> None:

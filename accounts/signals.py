@@ -16,10 +16,14 @@ from allauth.account.signals import (
     user_logged_in,
     user_signed_up,
 )
+from django.contrib import messages
 from django.dispatch import receiver
+from django.utils.translation import ngettext
 
 from core import audit
 from core.language import remember_language
+
+from .services import revoke_all_api_tokens
 
 
 @receiver(user_signed_up)
@@ -32,19 +36,37 @@ def _email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs: An
     audit.record("accounts.email.confirmed", actor=email_address.user, obj=email_address.user)
 
 
+def _new_password(request: Any, user: Any, action: str) -> None:
+    # Whoever learnt the old password may have made a token with it: none outlives it.
+    audit.record(action, actor=user, obj=user)
+    count = revoke_all_api_tokens(user, actor=user, because=action)
+    if count and request is not None:
+        messages.warning(
+            request,
+            ngettext(
+                "Your password changed, so your %(count)d API token was revoked. "
+                "Create a new one for any script that still needs it.",
+                "Your password changed, so your %(count)d API tokens were revoked. "
+                "Create new ones for any script that still needs them.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
 @receiver(password_changed)
 def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record("accounts.password.changed", actor=user, obj=user)
+    _new_password(request, user, "accounts.password.changed")
 
 
 @receiver(password_reset)
 def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record("accounts.password.reset", actor=user, obj=user)
+    _new_password(request, user, "accounts.password.reset")
 
 
 @receiver(password_set)
 def _password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit.record("accounts.password.set", actor=user, obj=user)
+    _new_password(request, user, "accounts.password.set")
 
 
 @receiver(email_added)

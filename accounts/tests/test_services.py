@@ -105,3 +105,19 @@ def test_the_configured_password_hasher_is_argon2():
     import config.settings
 
     assert config.settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_setting_a_password_revokes_the_accounts_tokens():
+    from accounts.services import set_password
+    from tests.builders import make_token
+
+    person = make_user("tokens@example.org")
+    other = make_user("other@example.org")
+    make_token(person)
+    make_token(other)
+    set_password(person, actor=None, password="another long passphrase 3")
+    assert not ApiToken.objects.filter(user=person, revoked_at__isnull=True).exists()
+    assert ApiToken.objects.filter(user=other, revoked_at__isnull=True).exists()
+    entry = AuditEntry.objects.get(action="accounts.token.revoked_all")
+    assert entry.data["because"] == "accounts.password.set"

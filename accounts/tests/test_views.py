@@ -251,3 +251,72 @@ def test_people_declare_gender_and_protect_themselves(login, stakeholder):
     assert (stakeholder.gender, stakeholder.at_risk) == ("woman", True)
     entry = AuditEntry.objects.filter(action="accounts.profile.updated").latest("seq")
     assert "woman" not in str(entry.data)
+
+
+# A new password ends the tokens ------------------------------------------------------------------
+
+NEW_PASSWORD = "a completely new passphrase 7"
+
+
+def _active_tokens(user):
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+@pytest.mark.django_db
+def test_changing_the_password_revokes_every_token_and_says_so(client, stakeholder):
+    make_token(stakeholder, "laptop")
+    make_token(stakeholder, "server")
+    client.post(reverse("account_login"), {"login": stakeholder.email, "password": PASSWORD})
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert not _active_tokens(stakeholder).exists()
+    assert "2 API tokens were revoked" in response.text
+    entry = AuditEntry.objects.get(action="accounts.token.revoked_all")
+    assert entry.actor_id == stakeholder.pk
+    assert entry.data == {
+        "token_ids": sorted(ApiToken.objects.filter(user=stakeholder).values_list("pk", flat=True)),
+        "because": "accounts.password.changed",
+    }
+    # The session goes on; the old tokens are refused.
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_resetting_the_password_revokes_every_token(
+    client, stakeholder, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_token(stakeholder)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": stakeholder.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert response.status_code == 200
+    stakeholder.refresh_from_db()
+    assert stakeholder.check_password(NEW_PASSWORD)
+    assert not _active_tokens(stakeholder).exists()
+    assert "1 API token was revoked" in response.text
+    assert AuditEntry.objects.get(action="accounts.token.revoked_all").data["because"] == (
+        "accounts.password.reset"
+    )
+
+
+@pytest.mark.django_db
+def test_a_password_change_with_no_tokens_says_nothing_about_them(client, stakeholder):
+    client.post(reverse("account_login"), {"login": stakeholder.email, "password": PASSWORD})
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "revoked" not in response.text
+    assert not AuditEntry.objects.filter(action="accounts.token.revoked_all").exists()
