@@ -52,15 +52,18 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    organisers = IdModelMultipleChoiceField(
+    # Organisations are chosen by their public id: the sequential key would tell their age.
+    organisers = forms.ModelMultipleChoiceField(
         label=_("Organisers"),
         queryset=Organisation.objects.none(),
+        to_field_name="public_id",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    co_sponsors = IdModelMultipleChoiceField(
+    co_sponsors = forms.ModelMultipleChoiceField(
         label=_("Co-sponsors"),
         queryset=Organisation.objects.none(),
+        to_field_name="public_id",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Organisations of any kind, Member States included."),
@@ -108,9 +111,13 @@ class EventForm(forms.Form):
             # name it does not read (its place in the list would hint at it).
             everyone = sorted(
                 Organisation.objects.all(),
-                key=lambda o: (is_anonymised(o, viewer), display_name(o, viewer).casefold(), o.pk),
+                key=lambda o: (
+                    is_anonymised(o, viewer),
+                    display_name(o, viewer).casefold(),
+                    o.public_id,
+                ),
             )
-            choices = [(o.pk, display_name(o, viewer)) for o in everyone]
+            choices = [(o.public_id, display_name(o, viewer)) for o in everyone]
             for name in ("organisers", "co_sponsors"):
                 self.fields[name].queryset = Organisation.objects.all()
                 self.fields[name].choices = choices

@@ -529,12 +529,12 @@ def event_edit(request: HttpRequest, event: Event, slug: str) -> HttpResponse:
     initial["languages"] = ", ".join(event.languages)
     initial["series"] = event.series_id
     initial["topics"] = list(event.topics.values_list("pk", flat=True))
-    organisers = list(event.organisers.all())
+    organisers = list(event.organisers.select_related("organisation"))
     initial["organisers"] = [
-        o.organisation_id for o in organisers if o.role == OrganiserRole.ORGANISER
+        o.organisation.public_id for o in organisers if o.role == OrganiserRole.ORGANISER
     ]
     initial["co_sponsors"] = [
-        o.organisation_id for o in organisers if o.role == OrganiserRole.CO_SPONSOR
+        o.organisation.public_id for o in organisers if o.role == OrganiserRole.CO_SPONSOR
     ]
     initial["invitees"] = "\n".join(event.invitees.values_list("email", flat=True))
     initial["questions"] = "\n".join(

@@ -44,7 +44,7 @@ def _raise_for(exc: StakeholdersError, viewer: Any = None) -> None:
         if exc.existing is None or is_anonymised(exc.existing, viewer):
             # Linking it would unmask an organisation that appears only by region.
             raise _conflict(str(ANONYMISED_DUPLICATE), [{"field": "name", "message": ""}])
-        link = f"/api/v1/organisations/{exc.existing.pk}"
+        link = f"/api/v1/organisations/{exc.existing.public_id}"
         raise _conflict(str(exc), [{"field": "name", "message": link}])
     if isinstance(exc, ActionNotAllowed):
         raise _conflict(str(exc), [{"field": "action", "message": ", ".join(exc.allowed)}])
@@ -62,7 +62,7 @@ def _raise_for(exc: StakeholdersError, viewer: Any = None) -> None:
 class OrganisationOut(Schema):
     """The organisation as the caller may see it (built by organisation_payload)."""
 
-    id: int
+    id: str = Field(..., description="its public id (random; organisations have no other)")
     name: str
     anonymised: bool
     acronym: str
@@ -126,12 +126,12 @@ class DirectoryFilters(Schema):
 
 
 class ApplicationIn(Schema):
-    organisation_id: int
+    organisation_id: str = Field(..., max_length=16, description="the organisation's id")
     statement: str = ""
 
 
 class ObjectionOut(Schema):
-    id: int | None
+    id: str | None = Field(..., description="its public id; none where the State is not shown")
     member_state: str
     basis: str
     withdrawn: bool
@@ -140,7 +140,7 @@ class ObjectionOut(Schema):
 class ApplicationOut(Schema):
     id: int
     process: str
-    organisation_id: int
+    organisation_id: str
     organisation: str
     track: str
     state: str
@@ -167,12 +167,16 @@ class ObjectionIn(Schema):
 
 
 class AccreditedOut(Schema):
-    organisation_id: int
+    organisation_id: str
     name: str
     kind: str
     region: str
     track: str
     accredited_on: date | None
+
+    @staticmethod
+    def resolve_organisation_id(obj: Any) -> str:
+        return str(obj.organisation.public_id)
 
     @staticmethod
     def resolve_name(obj: Any, context: Any) -> str:
@@ -204,7 +208,7 @@ def organisation_payload(o: Organisation, viewer: Any) -> dict[str, Any]:
     if accredited is None:
         accredited = selectors.accreditations_of(o, viewer)
     return {
-        "id": o.pk,
+        "id": o.public_id,
         "name": display_name(o, viewer),
         "anonymised": hidden,
         "acronym": "" if hidden else o.acronym,
@@ -228,7 +232,7 @@ def application_payload(a: Application, viewer: Any) -> dict[str, Any]:
     return {
         "id": a.pk,
         "process": a.process.slug,
-        "organisation_id": a.organisation_id,
+        "organisation_id": a.organisation.public_id,
         # Only those who may read the dossier get here: the applicant, the process's
         # secretariat and the Member States, to whom applicants are named.
         "organisation": a.organisation.name,
@@ -243,7 +247,7 @@ def application_payload(a: Application, viewer: Any) -> dict[str, Any]:
         "documents": [d.original_name for d in a.documents.all()],
         "objections": [
             {
-                "id": r["objection"].pk if r["member_state"] else None,
+                "id": r["objection"].public_id if r["member_state"] else None,
                 "member_state": r["member_state"],
                 "basis": r["basis"],
                 "withdrawn": r["withdrawn"],
@@ -309,24 +313,26 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 
 
 @router.get(
-    "/organisations/{pk}",
+    "/organisations/{public_id}",
     response=responses({200: OrganisationOut}, 404),
     summary="Read an organisation",
 )
-def get_organisation(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_organisation(request: HttpRequest, public_id: str) -> dict[str, Any]:
     """One organisation, as the caller may see it."""
-    return organisation_payload(selectors.organisation_for(request.user, pk), request.user)
+    return organisation_payload(selectors.organisation_for(request.user, public_id), request.user)
 
 
 @router.patch(
-    "/organisations/{pk}",
+    "/organisations/{public_id}",
     response=responses({200: OrganisationOut}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Edit an organisation",
 )
-def patch_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch) -> dict[str, Any]:
+def patch_organisation(
+    request: HttpRequest, public_id: str, payload: OrganisationPatch
+) -> dict[str, Any]:
     """Change some fields; ECOSOC verification is the secretariat's."""
-    organisation = selectors.organisation_for(request.user, pk)
+    organisation = selectors.organisation_for(request.user, public_id)
     check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)
     # An explicit null means "no change", except for the verification date, which may be cleared.
     changes = {
@@ -370,7 +376,7 @@ def create_application(
 ) -> Status[dict[str, Any]]:
     """Start a draft application for one of the caller's organisations."""
     process = process_for(request.user, slug)
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    organisation = get_object_or_404(Organisation, public_id=payload.organisation_id)
     check_perm(request.user, perms.APPLY, organisation)
     try:
         application = services.create_application(
@@ -433,13 +439,17 @@ def upload_document(
 
 class ApplicationSummaryOut(Schema):
     id: int
-    organisation_id: int
+    organisation_id: str
     organisation: str
     kind: str
     region: str
     track: str
     state: str
     deadline: date | None
+
+    @staticmethod
+    def resolve_organisation_id(obj: Any) -> str:
+        return str(obj.organisation.public_id)
 
     @staticmethod
     def resolve_organisation(obj: Any) -> str:
@@ -498,7 +508,7 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dic
     return Status(
         201,
         {
-            "id": objection.pk,
+            "id": objection.public_id,
             "member_state": objection.member_state,
             "basis": objection.basis,
             "withdrawn": False,
@@ -507,21 +517,21 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dic
 
 
 @router.post(
-    "/objections/{pk}/withdraw",
+    "/objections/{public_id}/withdraw",
     response=responses({200: ObjectionOut}, 401, 403, 404, 409),
     auth=required_auth,
     summary="Withdraw an objection",
 )
-def withdraw_objection(request: HttpRequest, pk: int) -> dict[str, Any]:
+def withdraw_objection(request: HttpRequest, public_id: str) -> dict[str, Any]:
     """The objecting State withdraws its objection before the deadline."""
-    objection = selectors.objection_for(request.user, pk)
+    objection = selectors.objection_for(request.user, public_id)
     check_perm(request.user, perms.OBJECT, objection.application)
     try:
         objection = services.withdraw_objection(objection, actor=request.user)
     except StakeholdersError as exc:
         _raise_for(exc, request.user)
     return {
-        "id": objection.pk,
+        "id": objection.public_id,
         "member_state": objection.member_state,
         "basis": objection.basis,
         "withdrawn": True,

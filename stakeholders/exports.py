@@ -39,7 +39,7 @@ def directory_rows(organisations: Iterable[Organisation], viewer: Any) -> Iterat
         hidden = is_anonymised(o, viewer)
         accredited = sorted(a.process.slug for a in getattr(o, "accreditations", []))
         yield [
-            o.pk,
+            o.public_id,
             display_name(o, viewer),
             "" if hidden else o.acronym,
             o.kind,
@@ -57,7 +57,7 @@ def accredited_rows(applications: Iterable[Application], viewer: Any) -> Iterato
         o = a.organisation
         hidden = is_anonymised(o, viewer)
         yield [
-            o.pk,
+            o.public_id,
             display_name(o, viewer),
             o.kind,
             "" if hidden else str(o.country),

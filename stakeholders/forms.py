@@ -143,7 +143,7 @@ class NewApplicationForm(ApplicationForm):
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = [(o.public_id, o.name) for o in organisations]
 
 
 class DocumentForm(forms.Form):

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -37,7 +39,21 @@ class ThematicArea(models.Model):
         return self.name
 
 
+# Lower-case letters and digits without the ones read alike (i, l, o, u): 60 random bits.
+PUBLIC_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+PUBLIC_ID_LENGTH = 12
+
+
+def new_public_id() -> str:
+    """A random id for URLs and the API: unlike the primary key, it says nothing of an
+    organisation's (or an objection's) age and cannot be counted through."""
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
 class Organisation(TimeStampedModel):
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=new_public_id, editable=False
+    )
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
     acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -277,6 +293,12 @@ class ApplicationDocument(models.Model):
 
 class Objection(models.Model):
     """A Member State's objection to an application during its non-objection period."""
+
+    # Named to delegates by this id: a sequential one would tell a State how many objections
+    # other States lodged between two of its own.
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=new_public_id, editable=False
+    )
 
     application = models.ForeignKey(
         Application,

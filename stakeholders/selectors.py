@@ -61,7 +61,7 @@ def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> Query
     if not include_protected:
         # Organisations shown only by region come last, in an order that says nothing about
         # their hidden name, country or age.
-        order = ["public_as_region", *[_masked(field) for field in order], "pk"]
+        order = ["public_as_region", *[_masked(field) for field in order], "public_id"]
     return (
         Organisation.objects.directory(
             filters, include_protected=include_protected, processes=processes_visible_to(viewer)
@@ -82,9 +82,12 @@ def _masked(field: str) -> Any:
     return value.desc(nulls_last=True) if field.startswith("-") else value.asc(nulls_last=True)
 
 
-def organisation_for(viewer: Any, pk: int) -> Organisation:
-    """Every organisation is listed (some only by region): Http404 only for unknown ids."""
-    return get_object_or_404(Organisation.objects.prefetch_related("thematic_areas"), pk=pk)
+def organisation_for(viewer: Any, public_id: str) -> Organisation:
+    """Every organisation is listed (some only by region): Http404 only for unknown ids. It is
+    found by its random public id, never by its sequential key (which tells its age)."""
+    return get_object_or_404(
+        Organisation.objects.prefetch_related("thematic_areas"), public_id=public_id
+    )
 
 
 def possible_duplicates(organisation: Organisation, viewer: Any) -> list[Organisation]:
@@ -127,7 +130,11 @@ def accredited_in(process: Process, viewer: Any = None) -> QuerySet[Application]
             When(organisation__public_as_region=False, then=F("organisation__name")),
             default=Value(None),
         )
-        order = ("organisation__public_as_region", hidden_name.asc(nulls_last=True), "pk")
+        order = (
+            "organisation__public_as_region",
+            hidden_name.asc(nulls_last=True),
+            "organisation__public_id",
+        )
     return (
         Application.objects.accredited()
         .filter(process=process)
@@ -222,11 +229,13 @@ def objections_visible_to(application: Application, viewer: Any) -> list[dict[st
     return [row(o, state=public, basis=o.disclose) for o in objections if o.withdrawn_at is None]
 
 
-def objection_for(viewer: Any, pk: int) -> Objection:
-    """One of the delegate's own State's objections, or Http404."""
+def objection_for(viewer: Any, public_id: str) -> Objection:
+    """One of the delegate's own State's objections (by its public id), or Http404."""
     state = member_state_of(viewer)
     return get_object_or_404(
-        Objection.objects.select_related("application__process"), pk=pk, member_state=state or "--"
+        Objection.objects.select_related("application__process"),
+        public_id=public_id,
+        member_state=state or "--",
     )
 
 

@@ -8,16 +8,16 @@ urlpatterns = [
     path("organisations/", views.directory, name="directory"),
     path("organisations/export.<str:fmt>", views.directory_export, name="directory_export"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
-    path("organisations/<int:pk>/people/", views.people, name="people"),
+    path("organisations/<slug:public_id>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:public_id>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<slug:public_id>/people/", views.people, name="people"),
     path(
-        "organisations/<int:pk>/people/<int:membership_id>/remove/",
+        "organisations/<slug:public_id>/people/<int:membership_id>/remove/",
         views.remove_person,
         name="remove_person",
     ),
     path(
-        "organisations/<int:pk>/people/<int:membership_id>/protection/",
+        "organisations/<slug:public_id>/people/<int:membership_id>/protection/",
         views.protect_person,
         name="protect_person",
     ),
@@ -53,5 +53,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/<str:action>/", views.application_action, name="application_action"
     ),
-    path("objections/<int:pk>/withdraw/", views.withdraw_objection, name="withdraw_objection"),
+    path(
+        "objections/<slug:public_id>/withdraw/", views.withdraw_objection, name="withdraw_objection"
+    ),
 ]

@@ -54,8 +54,8 @@ def _id(value: str) -> int:
     return int(value)
 
 
-def _organisation(request: HttpRequest, pk: int, **kwargs: Any) -> Organisation:
-    return selectors.organisation_for(request.user, pk)
+def _organisation(request: HttpRequest, public_id: str, **kwargs: Any) -> Organisation:
+    return selectors.organisation_for(request.user, public_id)
 
 
 def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
@@ -126,9 +126,9 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """An organisation's profile; protected people and anonymised organisations stay hidden."""
-    organisation = selectors.organisation_for(request.user, pk)
+    organisation = selectors.organisation_for(request.user, public_id)
     anonymised = is_anonymised(organisation, request.user)
     context = {
         "organisation": organisation,
@@ -209,12 +209,14 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if saved is None:
         return _organisation_form_page(request, form, None, status=400)
     messages.success(request, _("The organisation was registered."))
-    return redirect("stakeholders:organisation_detail", pk=saved.pk)
+    return redirect("stakeholders:organisation_detail", public_id=saved.public_id)
 
 
 @permission_required(perms.MANAGE_ORGANISATION, obj=_organisation)
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+def organisation_edit(
+    request: HttpRequest, organisation: Organisation, public_id: str
+) -> HttpResponse:
     """Its administrators (and the secretariat) edit an organisation's profile."""
     can_verify = has_perm(request.user, perms.VERIFY_ECOSOC)
     if request.method == "GET":
@@ -229,7 +231,7 @@ def organisation_edit(request: HttpRequest, organisation: Organisation, pk: int)
     if saved is None:
         return _organisation_form_page(request, form, organisation, status=400)
     messages.success(request, _("The profile was saved."))
-    return redirect("stakeholders:organisation_detail", pk=saved.pk)
+    return redirect("stakeholders:organisation_detail", public_id=saved.public_id)
 
 
 def _people_page(
@@ -249,7 +251,7 @@ def _people_page(
 
 @permission_required(perms.MANAGE_ORGANISATION, obj=_organisation)
 @require_http_methods(["GET", "POST"])
-def people(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+def people(request: HttpRequest, organisation: Organisation, public_id: str) -> HttpResponse:
     """An organisation's people: invite by e-mail, remove, protect."""
     if request.method == "GET":
         return _people_page(request, organisation, InviteForm())
@@ -269,13 +271,13 @@ def people(request: HttpRequest, organisation: Organisation, pk: int) -> HttpRes
         form.add_error("email", str(exc))
         return _people_page(request, organisation, form, status=400)
     messages.success(request, _("The invitation was sent."))
-    return redirect("stakeholders:people", pk=organisation.pk)
+    return redirect("stakeholders:people", public_id=organisation.public_id)
 
 
 @permission_required(perms.MANAGE_ORGANISATION, obj=_organisation)
 @require_POST
 def remove_person(
-    request: HttpRequest, organisation: Organisation, pk: int, membership_id: int
+    request: HttpRequest, organisation: Organisation, public_id: str, membership_id: int
 ) -> HttpResponse:
     """Remove someone from the organisation."""
     membership = get_object_or_404(selectors.memberships_of(organisation), pk=membership_id)
@@ -284,13 +286,13 @@ def remove_person(
         messages.success(request, _("The person was removed."))
     except StakeholdersError as exc:
         messages.error(request, str(exc))
-    return redirect("stakeholders:people", pk=organisation.pk)
+    return redirect("stakeholders:people", public_id=organisation.public_id)
 
 
 @permission_required(perms.MANAGE_ORGANISATION, obj=_organisation)
 @require_POST
 def protect_person(
-    request: HttpRequest, organisation: Organisation, pk: int, membership_id: int
+    request: HttpRequest, organisation: Organisation, public_id: str, membership_id: int
 ) -> HttpResponse:
     """Mark or unmark one of the organisation's people as at risk."""
     membership = get_object_or_404(selectors.memberships_of(organisation), pk=membership_id)
@@ -301,7 +303,7 @@ def protect_person(
         messages.success(request, _("Protection updated."))
     except StakeholdersError as exc:
         messages.error(request, str(exc))
-    return redirect("stakeholders:people", pk=organisation.pk)
+    return redirect("stakeholders:people", public_id=organisation.public_id)
 
 
 @permission_required(SIGNED_IN)
@@ -322,7 +324,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     messages.success(
         request, _("You joined %(organisation)s.") % {"organisation": membership.organisation.name}
     )
-    return redirect("stakeholders:organisation_detail", pk=membership.organisation_id)
+    return redirect("stakeholders:organisation_detail", public_id=membership.organisation.public_id)
 
 
 @permission_required(perms.MANAGE_VOCABULARY)
@@ -446,7 +448,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     form = NewApplicationForm(request.POST or None, organisations=mine)
     if request.method == "POST" and form.is_valid():
-        organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+        organisation = get_object_or_404(Organisation, public_id=form.cleaned_data["organisation"])
         check_perm(request.user, perms.APPLY, organisation)
         try:
             application = services.create_application(
@@ -493,7 +495,7 @@ def carry_over(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if request.POST.get("organisation"):
             organisation = get_object_or_404(
-                selectors.organisations_of(request.user), pk=_id(request.POST["organisation"])
+                selectors.organisations_of(request.user), public_id=request.POST["organisation"]
             )
             check_perm(request.user, perms.MANAGE_ORGANISATION, organisation)
             services.opt_in_carry_over(process, actor=request.user, organisation=organisation)
@@ -674,9 +676,9 @@ def object_to(request: HttpRequest, application: Application, pk: int) -> HttpRe
 
 @permission_required(SIGNED_IN)
 @require_POST
-def withdraw_objection(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw_objection(request: HttpRequest, public_id: str) -> HttpResponse:
     """A delegate withdraws their State's objection before the deadline."""
-    objection = selectors.objection_for(request.user, pk)
+    objection = selectors.objection_for(request.user, public_id)
     check_perm(request.user, perms.OBJECT, objection.application)
     try:
         services.withdraw_objection(objection, actor=request.user)

@@ -147,3 +147,33 @@ def test_staff_of_a_process_the_organisation_never_applied_to_cannot_search_its_
     staff = make_user("staff.b@example.org", role="secretariat", process=process)
     found = login(staff).get("/events/side-event/manage/", {"q": "Hidden"}).context
     assert found["registrations"] == []
+
+
+# 3: the secretariat's organiser list names organisations by their public id -------------------
+
+
+def test_organisers_are_chosen_by_public_id(login, process, process_secretariat):
+    organisation = make_organisation(name="Beta Watch", country="FR")
+    make_event(process)
+    client = login(process_secretariat)
+    form = client.get("/events/side-event/edit/").content.decode()
+    assert f'value="{organisation.public_id}"' in form
+    assert f'value="{organisation.pk}"' not in form
+    data = dict(client.get("/events/side-event/edit/").context["form"].initial)
+    data.update(
+        {
+            "starts_at": "2031-05-13T10:00",
+            "ends_at": "2031-05-13T12:00",
+            "organisers": [organisation.public_id],
+            "co_sponsors": [],
+            "series": "",
+            "topics": [],
+        }
+    )
+    data = {k: v for k, v in data.items() if v is not None}
+    response = client.post("/events/side-event/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    event = Event.objects.get(slug="side-event")
+    assert [o.organisation for o in event.organisers.all()] == [organisation]
+    edit = client.get("/events/side-event/edit/").context["form"]
+    assert edit.initial["organisers"] == [organisation.public_id]

@@ -82,7 +82,7 @@ def test_a_duplicate_is_409_with_a_link(client, stakeholder, organisation):
     )
     assert response.status_code == 409
     assert response.json()["errors"] == [
-        {"field": "name", "message": f"/api/v1/organisations/{organisation.pk}"}
+        {"field": "name", "message": f"/api/v1/organisations/{organisation.public_id}"}
     ]
 
 
@@ -102,14 +102,14 @@ def test_bad_organisation_input_is_422_and_writes_nothing(client, stakeholder):
 @pytest.mark.django_db
 def test_others_cannot_patch_or_verify(client, organisation, stakeholder, admin):
     response = client.patch(
-        f"/api/v1/organisations/{organisation.pk}",
+        f"/api/v1/organisations/{organisation.public_id}",
         {"name": "Hijack"},
         content_type="application/json",
         **auth(stakeholder),
     )
     assert response.status_code == 403
     response = client.patch(
-        f"/api/v1/organisations/{organisation.pk}",
+        f"/api/v1/organisations/{organisation.public_id}",
         {"ecosoc_verified_at": "2024-01-01"},
         content_type="application/json",
         **auth(admin),
@@ -117,7 +117,7 @@ def test_others_cannot_patch_or_verify(client, organisation, stakeholder, admin)
     assert response.status_code == 403
     assert (
         client.patch(
-            f"/api/v1/organisations/{organisation.pk}",
+            f"/api/v1/organisations/{organisation.public_id}",
             {"name": "x"},
             content_type="application/json",
         ).status_code
@@ -133,7 +133,7 @@ def test_pipeline_through_the_api(
         client,
         f"/api/v1/processes/{process.slug}/applications",
         admin,
-        {"organisation_id": organisation.pk, "statement": "Our work."},
+        {"organisation_id": organisation.public_id, "statement": "Our work."},
     )
     assert created.status_code == 201
     pk = created.json()["id"]
@@ -212,7 +212,7 @@ def test_only_members_apply_for_their_organisation(client, process, organisation
         client,
         f"/api/v1/processes/{process.slug}/applications",
         stakeholder,
-        {"organisation_id": organisation.pk},
+        {"organisation_id": organisation.public_id},
     )
     assert response.status_code == 403
     assert not Application.objects.exists()
@@ -251,7 +251,7 @@ def test_a_nul_character_is_refused_with_the_error_shape(client, stakeholder, ho
 @pytest.mark.django_db
 def test_patch_with_nulls_changes_nothing_and_does_not_fail(client, organisation, admin):
     response = client.patch(
-        f"/api/v1/organisations/{organisation.pk}",
+        f"/api/v1/organisations/{organisation.public_id}",
         {"name": None, "country": None, "website": None},
         content_type="application/json",
         **auth(admin),

@@ -146,7 +146,9 @@ def test_the_applicant_page_never_shows_a_secret_objection(login, process, deleg
     )
     client = login(admin)
     detail = client.get(reverse("stakeholders:application_detail", args=[application.pk])).text
-    profile = client.get(reverse("stakeholders:organisation_detail", args=[organisation.pk])).text
+    profile = client.get(
+        reverse("stakeholders:organisation_detail", args=[organisation.public_id])
+    ).text
     for text in (detail, profile):
         assert "objected" not in text.lower()
     refused = client.patch(
@@ -189,7 +191,9 @@ def test_an_application_in_a_process_back_in_draft_is_hidden_from_its_applicant(
     )
     assert (
         "Renamed in draft"
-        not in client.get(reverse("stakeholders:organisation_detail", args=[organisation.pk])).text
+        not in client.get(
+            reverse("stakeholders:organisation_detail", args=[organisation.public_id])
+        ).text
     )
 
 

@@ -80,14 +80,17 @@ def test_organisation_page_hides_protected_names_from_outsiders(
 ):
     (user,) = viewers(request, who)
     page = get_as(
-        client, login, user, reverse("stakeholders:organisation_detail", args=[at_risk_org.pk])
+        client,
+        login,
+        user,
+        reverse("stakeholders:organisation_detail", args=[at_risk_org.public_id]),
     )
     assert SECRET_NAME not in page.text and "Org Admin" not in page.text
     page = get_as(
         client,
         login,
         user,
-        reverse("stakeholders:organisation_detail", args=[at_risk_person_org.pk]),
+        reverse("stakeholders:organisation_detail", args=[at_risk_person_org.public_id]),
     )
     assert SECRET_NAME not in page.text and OPEN_NAME in page.text
 
@@ -96,7 +99,7 @@ def test_organisation_page_hides_protected_names_from_outsiders(
 def test_secretariat_and_own_admin_see_protected_names(
     client, login, platform_secretariat, admin, at_risk_org
 ):
-    url = reverse("stakeholders:organisation_detail", args=[at_risk_org.pk])
+    url = reverse("stakeholders:organisation_detail", args=[at_risk_org.public_id])
     assert SECRET_NAME in login(platform_secretariat).get(url).text
     assert SECRET_NAME in login(admin).get(url).text
 
@@ -110,7 +113,7 @@ def test_api_hides_protected_names(request, client, who, at_risk_org, at_risk_pe
         _t, raw = create_api_token(user, actor=user, name="t")
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     for org in (at_risk_org, at_risk_person_org):
-        body = client.get(f"/api/v1/organisations/{org.pk}", **headers).text
+        body = client.get(f"/api/v1/organisations/{org.public_id}", **headers).text
         assert SECRET_NAME not in body
     listing = client.get("/api/v1/organisations?page_size=100", **headers).text
     assert SECRET_NAME not in listing
@@ -166,10 +169,12 @@ def test_the_secretariat_finds_protected_people(login, platform_secretariat, at_
 
 @pytest.mark.django_db
 def test_anonymised_organisation_shows_only_its_region(client, anonymised_org):
-    page = client.get(reverse("stakeholders:organisation_detail", args=[anonymised_org.pk])).text
+    page = client.get(
+        reverse("stakeholders:organisation_detail", args=[anonymised_org.public_id])
+    ).text
     assert "Hidden Voices Network" not in page
     assert "An organisation based in Asia and the Pacific" in page
-    body = client.get(f"/api/v1/organisations/{anonymised_org.pk}").json()
+    body = client.get(f"/api/v1/organisations/{anonymised_org.public_id}").json()
     assert body["anonymised"] is True and body["country"] == "" and "Hidden" not in json.dumps(body)
 
 
@@ -192,9 +197,9 @@ def test_gender_is_never_shown_publicly(client, at_risk_person_org):
     member.gender = "non_binary"
     member.save()
     page = client.get(
-        reverse("stakeholders:organisation_detail", args=[at_risk_person_org.pk])
+        reverse("stakeholders:organisation_detail", args=[at_risk_person_org.public_id])
     ).text
-    api = client.get(f"/api/v1/organisations/{at_risk_person_org.pk}").text
+    api = client.get(f"/api/v1/organisations/{at_risk_person_org.public_id}").text
     export = client.get(reverse("stakeholders:directory_export", args=["json"])).text
     for text in (page, api, export):
         assert "non_binary" not in text and "Non-binary" not in text
@@ -306,7 +311,7 @@ def test_a_right_guess_registers_through_the_form_exactly_like_a_new_name(
     fresh = client.post(reverse("stakeholders:organisation_create"), {**post, "name": "New One"})
     assert guess.status_code == fresh.status_code == 302
     page = client.get(guess["Location"]).text
-    assert reverse("stakeholders:organisation_detail", args=[anonymised_org.pk]) not in page
+    assert reverse("stakeholders:organisation_detail", args=[anonymised_org.public_id]) not in page
     assert "already registered" not in page
 
 
@@ -315,7 +320,7 @@ def test_renaming_to_a_right_guess_is_saved_like_any_new_name(client, anonymised
     admin = make_user("other.admin@example.org")
     mine = make_organisation(admin, name="Guessers", country="SY")
     response = client.patch(
-        f"/api/v1/organisations/{mine.pk}",
+        f"/api/v1/organisations/{mine.public_id}",
         {"name": HIDDEN_NAME},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {create_api_token(admin, actor=admin, name='t')[1]}",
@@ -330,7 +335,7 @@ def test_a_duplicate_the_caller_may_see_by_name_is_still_refused_with_a_link(
     # Its own administrator sees the name, so is told it exists, as for any organisation.
     response = _register_by_api(client, admin, HIDDEN_NAME)
     assert response.status_code == 409
-    assert response.json()["errors"][0]["message"].endswith(f"/{anonymised_org.pk}")
+    assert response.json()["errors"][0]["message"].endswith(f"/{anonymised_org.public_id}")
 
 
 @pytest.mark.django_db
@@ -353,16 +358,16 @@ def test_the_secretariat_is_told_of_a_possible_duplicate_at_review(
     twin = make_organisation(stakeholder, name=HIDDEN_NAME, country="SY")
     application = make_application(process, twin, state="submitted")
     url = reverse("stakeholders:application_detail", args=[application.pk])
-    hidden_link = reverse("stakeholders:organisation_detail", args=[anonymised_org.pk])
+    hidden_link = reverse("stakeholders:organisation_detail", args=[anonymised_org.public_id])
     page = login(platform_secretariat).get(url).text
     assert "Possible duplicate" in page and hidden_link in page
     profile = login(platform_secretariat).get(
-        reverse("stakeholders:organisation_detail", args=[twin.pk])
+        reverse("stakeholders:organisation_detail", args=[twin.public_id])
     )
     assert hidden_link in profile.text
     # Neither the applicant nor staff who may not see the hidden name are told.
     for viewer in (stakeholder, other_secretariat):
-        for path in (url, reverse("stakeholders:organisation_detail", args=[twin.pk])):
+        for path in (url, reverse("stakeholders:organisation_detail", args=[twin.public_id])):
             text = login(viewer).get(path).text
             assert "Possible duplicate" not in text and hidden_link not in text
 
@@ -385,7 +390,7 @@ def test_delegates_read_the_applicants_name_in_its_dossier_but_never_protected_p
 def test_staff_of_an_unrelated_process_do_not_see_protected_names(
     login, at_risk_org, other_secretariat, process
 ):
-    url = reverse("stakeholders:organisation_detail", args=[at_risk_org.pk])
+    url = reverse("stakeholders:organisation_detail", args=[at_risk_org.public_id])
     assert SECRET_NAME not in login(other_secretariat).get(url).text
     staff = make_user("staff.of.applied@example.org", role="secretariat", process=process)
     make_application(process, at_risk_org)
@@ -490,7 +495,9 @@ def test_nothing_about_a_draft_process_reaches_the_public_or_delegates(
         draft_process.slug
         not in client.get(reverse("stakeholders:directory_export", args=["json"])).text
     )
-    assert draft_process.slug not in client.get(f"/api/v1/organisations/{organisation.pk}").text
+    assert (
+        draft_process.slug not in client.get(f"/api/v1/organisations/{organisation.public_id}").text
+    )
     assert (
         client.get("/api/v1/organisations", {"accredited_to": draft_process.slug}).json()["count"]
         == 0

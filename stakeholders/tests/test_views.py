@@ -125,7 +125,7 @@ def test_registering_an_organisation(login, stakeholder):
     response = client.post(reverse("stakeholders:organisation_create"), ORG_POST)
     organisation = Organisation.objects.get(name="Tech Policy Lab")
     assert response["Location"] == reverse(
-        "stakeholders:organisation_detail", args=[organisation.pk]
+        "stakeholders:organisation_detail", args=[organisation.public_id]
     )
     assert organisation.region == "grulac"
 
@@ -135,7 +135,7 @@ def test_a_duplicate_is_refused_with_a_link_to_the_existing_one(login, stakehold
     existing = make_organisation(name="Tech Policy Lab", country="BR")
     response = login(stakeholder).post(reverse("stakeholders:organisation_create"), ORG_POST)
     assert response.status_code == 400
-    assert reverse("stakeholders:organisation_detail", args=[existing.pk]) in response.text
+    assert reverse("stakeholders:organisation_detail", args=[existing.public_id]) in response.text
     assert Organisation.objects.count() == 1
 
 
@@ -143,7 +143,7 @@ def test_a_duplicate_is_refused_with_a_link_to_the_existing_one(login, stakehold
 def test_only_the_secretariat_records_ecosoc_verification(
     login, stakeholder, platform_secretariat, organisation, admin
 ):
-    url = reverse("stakeholders:organisation_edit", args=[organisation.pk])
+    url = reverse("stakeholders:organisation_edit", args=[organisation.public_id])
     data = {
         **ORG_POST,
         "name": organisation.name,
@@ -165,10 +165,11 @@ def test_others_cannot_edit_or_manage_people(request, login, organisation, who):
     client = login(request.getfixturevalue(who))
     for name in ("organisation_edit", "people"):
         assert (
-            client.get(reverse(f"stakeholders:{name}", args=[organisation.pk])).status_code == 403
+            client.get(reverse(f"stakeholders:{name}", args=[organisation.public_id])).status_code
+            == 403
         )
     response = client.post(
-        reverse("stakeholders:people", args=[organisation.pk]),
+        reverse("stakeholders:people", args=[organisation.public_id]),
         {"email": "x@example.org", "role": "admin"},
     )
     assert response.status_code == 403
@@ -181,7 +182,7 @@ def test_admin_invites_and_the_invitee_joins(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(admin).post(
-            reverse("stakeholders:people", args=[organisation.pk]),
+            reverse("stakeholders:people", args=[organisation.public_id]),
             {"email": "new@ngo.example", "role": "representative"},
         )
     link = [w for w in mailoutbox[0].body.split() if "/invitations/" in w][0]
@@ -198,12 +199,12 @@ def test_admin_protects_and_removes_people(login, organisation, admin):
     membership = organisation.memberships.create(user=person)
     client = login(admin)
     client.post(
-        reverse("stakeholders:protect_person", args=[organisation.pk, membership.pk]),
+        reverse("stakeholders:protect_person", args=[organisation.public_id, membership.pk]),
         {"at_risk": "1"},
     )
     person.refresh_from_db()
     assert person.at_risk
-    client.post(reverse("stakeholders:remove_person", args=[organisation.pk, membership.pk]))
+    client.post(reverse("stakeholders:remove_person", args=[organisation.public_id, membership.pk]))
     assert not organisation.memberships.filter(user=person).exists()
 
 
@@ -230,7 +231,7 @@ def test_the_whole_pipeline_through_the_pages(
     applicant = login(admin)
     response = applicant.post(
         reverse("stakeholders:apply", args=[process.slug]),
-        {"organisation": organisation.pk, "statement": "Our work."},
+        {"organisation": organisation.public_id, "statement": "Our work."},
     )
     application = Application.objects.get()
     assert response["Location"] == reverse("stakeholders:application_detail", args=[application.pk])
@@ -257,7 +258,7 @@ def test_the_whole_pipeline_through_the_pages(
     )
     application.refresh_from_db()
     assert application.state == "objected"
-    dele.post(reverse("stakeholders:withdraw_objection", args=[Objection.objects.get().pk]))
+    dele.post(reverse("stakeholders:withdraw_objection", args=[Objection.objects.get().public_id]))
     application.refresh_from_db()
     assert application.state == "circulated"
 
@@ -354,7 +355,9 @@ def test_a_delegate_cannot_withdraw_another_states_objection(
     objection = record_objection(
         application, actor=other, member_state="FR", basis="b", disclose=False
     )
-    response = login(delegate).post(reverse("stakeholders:withdraw_objection", args=[objection.pk]))
+    response = login(delegate).post(
+        reverse("stakeholders:withdraw_objection", args=[objection.public_id])
+    )
     assert response.status_code == 404
     objection.refresh_from_db()
     assert objection.withdrawn_at is None
@@ -407,7 +410,7 @@ def test_ids_that_are_not_numbers_are_not_found(login, platform_secretariat, pro
 def test_an_area_no_longer_offered_is_kept_on_edit(login, admin, organisation):
     area = ThematicArea.objects.create(slug="old", name="Old area", is_active=False)
     organisation.thematic_areas.add(area)
-    url = reverse("stakeholders:organisation_edit", args=[organisation.pk])
+    url = reverse("stakeholders:organisation_edit", args=[organisation.public_id])
     login(admin).post(
         url, {**ORG_POST, "name": organisation.name, "country": "KE", "thematic_areas": [area.pk]}
     )

@@ -63,7 +63,7 @@ def test_an_application_from_draft_to_accredited(
     applicant.select_option("#id_kind", "ngo")
     applicant.select_option("#id_country", "KE")
     applicant.click("form.stacked button[type=submit]")
-    applicant.wait_for_url(re.compile(r"/organisations/\d+/$"))
+    applicant.wait_for_url(re.compile(r"/organisations/[0-9a-z]{12}/$"))
     assert_accessible(applicant)
 
     applicant.goto("/processes/ahc-cybercrime/accreditation/")
