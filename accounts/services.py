@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,8 +18,6 @@ from .exceptions import InvalidRoleGrant
 from .models import ApiToken, RoleGrant, User
 
 TOKEN_PREFIX = "cst_"  # noqa: S105  (a marker, not a secret)
-# Writing last_used_at on every request would turn each API read into a write.
-_LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def token_digest(raw: str) -> str:
@@ -153,10 +151,16 @@ def authenticate_token(raw: str) -> User | None:
     )
     if token is None:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    today = _today_utc()
+    if token.last_used_at != today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=today)
     return token.user
+
+
+def _today_utc() -> datetime:
+    # The day only, written once a day: a precise time, written in the same request as an
+    # anonymous answer, would let whoever reads the database pair the two.
+    return datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
 
 
 def create_account(

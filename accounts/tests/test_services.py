@@ -121,3 +121,38 @@ def test_setting_a_password_revokes_the_accounts_tokens():
     assert ApiToken.objects.filter(user=other, revoked_at__isnull=True).exists()
     entry = AuditEntry.objects.get(action="accounts.token.revoked_all")
     assert entry.data["because"] == "accounts.password.set"
+
+
+@pytest.mark.django_db
+def test_token_use_is_kept_to_the_day_and_written_once_a_day(
+    stakeholder, django_assert_num_queries
+):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    from tests.builders import make_token
+
+    raw = make_token(stakeholder)
+    assert authenticate_token(raw) == stakeholder
+    used = ApiToken.objects.get(user=stakeholder).last_used_at
+    today = timezone.now().astimezone(UTC).date()
+    # Midnight UTC: no time of day to match against an anonymous answer given in that request.
+    assert used == datetime(today.year, today.month, today.day, tzinfo=UTC)
+    with django_assert_num_queries(1):  # the lookup only: the day is already stored
+        assert authenticate_token(raw) == stakeholder
+    ApiToken.objects.filter(user=stakeholder).update(last_used_at=used - timedelta(days=3))
+    authenticate_token(raw)
+    assert ApiToken.objects.get(user=stakeholder).last_used_at == used
+
+
+@pytest.mark.django_db
+def test_the_profile_shows_the_day_a_token_was_last_used(login, stakeholder):
+    from datetime import UTC, datetime
+
+    from tests.builders import make_token
+
+    make_token(stakeholder)
+    ApiToken.objects.update(last_used_at=datetime(2026, 3, 4, 15, 16, tzinfo=UTC))
+    page = login(stakeholder).get("/accounts/profile/").text
+    assert "2026-03-04" in page and "15:16" not in page
