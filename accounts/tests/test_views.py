@@ -320,3 +320,21 @@ def test_a_password_change_with_no_tokens_says_nothing_about_them(client, stakeh
     )
     assert "revoked" not in response.text
     assert not AuditEntry.objects.filter(action="accounts.token.revoked_all").exists()
+
+
+# Logins leave no trail ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_successful_login_leaves_no_access_log_and_clears_failures(client, stakeholder):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    client.post(reverse("account_login"), {"login": stakeholder.email, "password": "wrong"})
+    assert AccessAttempt.objects.count() == 1  # counted, for the lock-out
+    response = client.post(
+        reverse("account_login"), {"login": stakeholder.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not AccessLog.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
