@@ -607,10 +607,11 @@ def download_document(
 ) -> FileResponse:
     """A supporting document, for those who may read the application."""
     document = get_object_or_404(application.documents.all(), pk=document_id)
+    # Always a download, always a PDF, under a safe name (also for names stored before).
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=services.documents.safe_filename(document.original_name),
         content_type="application/pdf",
     )
 

@@ -1,8 +1,11 @@
-"""Supporting documents: PDF only, checked by content, at most 10 MB each."""
+"""Supporting documents: PDF only, checked by content (no active content), at most 10 MB each,
+kept under a safe name."""
 
 import hashlib
 import io
 import logging
+import re
+import unicodedata
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -21,19 +24,106 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENTS = 10
 
 
+# What makes a PDF act rather than be read: scripts, actions run on opening or on events,
+# programs launched, files carried inside, multimedia and XFA forms. Plain links (/URI) and
+# opening at a page (/GoTo) are ordinary and pass.
+ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/RichMediaContent", "/XFA"}
+)
+ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/SubmitForm",
+        "/GoToE",
+        "/Rendition",
+        "/RichMediaExecute",
+        "/Movie",
+        "/Sound",
+    }
+)
+ACTIVE_TYPES = frozenset(
+    {"/EmbeddedFile", "/RichMedia", "/FileAttachment", "/Screen", "/Movie", "/Sound", "/3D"}
+)
+MAX_OBJECTS = 200_000  # a 10 MB file holds far fewer; more is a file built to exhaust us
+
+
+def _has_active_content(root: Any) -> bool:
+    """Walk every object reachable from the document catalog (pages, names, forms, actions)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        visited += 1
+        if visited > MAX_OBJECTS:
+            raise InvalidDocument(_("This PDF is too complex to be checked."))
+        if isinstance(node, DictionaryObject):
+            if ACTIVE_KEYS & set(node.keys()) or _is_active(node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
+def _is_active(node: Any) -> bool:
+    def name(key: str) -> Any:
+        value = node.get(key)
+        return value.get_object() if hasattr(value, "get_object") else value
+
+    if name("/S") in ACTIVE_ACTIONS or name("/Type") in ACTIVE_TYPES:
+        return True
+    if name("/Subtype") in ACTIVE_TYPES:
+        return True
+    opening = name("/OpenAction")
+    # An opening action other than going to a page (arrays are plain destinations).
+    return hasattr(opening, "keys") and opening.get("/S") != "/GoTo"
+
+
 def _check_pdf(content: bytes) -> None:
     from pypdf import PdfReader
 
     if not content.startswith(b"%PDF-"):
         raise InvalidDocument(_("Only PDF files are accepted, and this file is not a PDF."))
     try:
-        pages = len(PdfReader(io.BytesIO(content)).pages)
+        reader = PdfReader(io.BytesIO(content))
+        pages = len(reader.pages)
+        active = _has_active_content(reader.trailer["/Root"])
+    except InvalidDocument:
+        raise
     except Exception as exc:
         # pypdf raises errors of many kinds on malformed input; all of them mean "damaged".
         logger.info("refused a damaged PDF: %s", type(exc).__name__)
         raise InvalidDocument(_("This PDF is damaged and cannot be read.")) from None
     if pages == 0:
         raise InvalidDocument(_("This PDF has no pages."))
+    if active:
+        raise InvalidDocument(
+            _(
+                "This PDF contains active content (scripts, automatic actions, embedded files "
+                "or multimedia), which is not accepted. Save or print it again as a plain PDF."
+            )
+        )
+
+
+def safe_filename(name: str) -> str:
+    """The uploaded name's stem, stripped of paths and of characters that mean something to a
+    browser or a shell, always ending in .pdf (the name a download is given)."""
+    base = re.split(r"[/\\]", str(name))[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+    stem = " ".join(unicodedata.normalize("NFC", stem).split())
+    stem = re.sub(r"[^\w .()-]+", "-", stem)
+    stem = re.sub(r"-{2,}", "-", stem).strip(" .-_")[:150].strip(" .-_")
+    return f"{stem or 'document'}.pdf"
 
 
 def add_document(application: Application, *, actor: Any, upload: Any) -> ApplicationDocument:
@@ -41,7 +131,7 @@ def add_document(application: Application, *, actor: Any, upload: Any) -> Applic
     if upload.size > MAX_BYTES:
         raise InvalidDocument(
             _("“%(name)s” is %(size).1f MB; the limit is 10 MB per file.")
-            % {"name": upload.name, "size": upload.size / 1024 / 1024}
+            % {"name": safe_filename(upload.name), "size": upload.size / 1024 / 1024}
         )
     content = upload.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
@@ -57,7 +147,7 @@ def add_document(application: Application, *, actor: Any, upload: Any) -> Applic
             )
         document = ApplicationDocument(
             application=application,
-            original_name=str(upload.name)[:200],
+            original_name=safe_filename(upload.name),
             size=len(content),
             digest=hashlib.sha256(content).hexdigest(),
         )
