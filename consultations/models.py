@@ -11,6 +11,7 @@ from core.models import Process, TimeStampedModel
 from core.validators import single_line
 
 from .choices import Audience, Identity, Layout, Status
+from .querysets import ConsultationQuerySet
 
 
 class Consultation(TimeStampedModel):
@@ -44,6 +45,8 @@ class Consultation(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+
+    objects = ConsultationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consultation")

@@ -1,28 +1,30 @@
-"""Permissions of consultations: who runs them, who may answer, who reads what."""
+"""Permissions of consultations: who runs them, who may answer, who reads what.
+
+Who may see, run or read the results of a consultation is decided in one place,
+`querysets.condition`: the rules below test that condition on one consultation, and the lists
+filter by it, so the two cannot drift apart.
+"""
 
 from typing import Any
 
-from accounts.selectors import is_process_staff
-from core.permissions import VIEW_PROCESS, has_perm, register
+from core.models import Process
+from core.permissions import register
 from stakeholders.selectors import accredited_organisations_of
 
 from .choices import Audience, Status
+from .models import Consultation
+from .querysets import allows
 
 
 def _manage(user: Any, obj: Any) -> bool:
-    """obj is a process (to create) or a consultation."""
-    process = getattr(obj, "process", obj)
-    return process is not None and is_process_staff(user, process)
+    """obj is a process (to create a consultation in it) or a consultation."""
+    if isinstance(obj, Process):
+        obj = Consultation(process=obj)
+    return allows(user, "manage", obj)
 
 
 def _view(user: Any, consultation: Any) -> bool:
-    if consultation is None:
-        return False
-    if _manage(user, consultation):
-        return True
-    return consultation.status != Status.DRAFT and has_perm(
-        user, VIEW_PROCESS, consultation.process
-    )
+    return allows(user, "view", consultation)
 
 
 def in_audience(user: Any, consultation: Any) -> bool:
@@ -38,19 +40,14 @@ def in_audience(user: Any, consultation: Any) -> bool:
 
 def _answer(user: Any, consultation: Any) -> bool:
     return (
-        consultation is not None
+        _view(user, consultation)
         and consultation.status != Status.DRAFT
-        and has_perm(user, VIEW_PROCESS, consultation.process)
         and in_audience(user, consultation)
     )
 
 
 def _view_results(user: Any, consultation: Any) -> bool:
-    if consultation is None:
-        return False
-    return _manage(user, consultation) or (
-        consultation.status == Status.PUBLISHED and _view(user, consultation)
-    )
+    return allows(user, "view_results", consultation)
 
 
 MANAGE = register(
