@@ -1,19 +1,21 @@
 """The consultations of the demo world: the stakeholder survey on public-private partnerships,
-open in the Ad Hoc Committee's process with about 300 generated responses, and a closed
-consultation on capacity-building needs whose results are published.
+open in the process of the Conference of the States Parties with about 300 generated responses,
+and the Ad Hoc Committee's consultation on capacity-building needs of March 2024, closed, its
+results published.
 
 Responses are generated from a fixed seed, so the demo looks the same every time it is loaded.
 """
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from core.demo import PEOPLE, as_of, email_for
 from core.models import Process
 
 from . import services
@@ -25,13 +27,47 @@ KINDS = ["ngo"] * 5 + ["academia"] * 3 + ["private"] * 3 + ["igo", "other"]
 REGIONS = (
     ["african"] * 3 + ["asia_pacific"] * 3 + ["grulac"] * 2 + ["eastern_european"] + ["weog"] * 3
 )
+# What respondents wrote, some of it by many: a campaign's sentence comes back again and again.
+RECOMMENDATIONS = [
+    "Fund national CERTs to work with civil society.",
+    "Fund national CERTs to work with civil society.",
+    "Fund national CERTs to work with civil society.",
+    "Publish the terms of every partnership.",
+    "Protect researchers who report vulnerabilities in good faith.",
+    "Protect researchers who report vulnerabilities in good faith.",
+    "Give victims' organisations a seat in every partnership, not only companies and police.",
+    "Require a court order before companies hand over their users' data.",
+    "Train prosecutors and judges together with the companies that hold the evidence.",
+    "Share threat information in the languages of the countries that need it.",
+    "Support small and medium companies, which cannot afford a security team.",
+    "Report every year on what partnerships achieved, with figures.",
+    "Include digital literacy for older people in national strategies.",
+]
+OTHER_OBSTACLES = [
+    "Fragmented national rules on who may receive reports.",
+    "Companies fear liability if they share what they found.",
+    "No single contact point in the police for incidents.",
+    "Partnerships end when their project funding ends.",
+]
+PARTNERSHIPS = [
+    "Cyber threat sharing forum",
+    "Joint ransomware task force",
+    "Campus CSIRT network",
+    "Anti-phishing coalition",
+    "Safer Internet Centre",
+    "Regional fraud reporting hub",
+]
+# The capacity-building consultation, before the Committee's reconvened concluding session.
+NEEDS_CREATED = datetime(2024, 2, 19, 9, 0, tzinfo=UTC)
+NEEDS_OPENS = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+NEEDS_CLOSES = datetime(2024, 4, 2, 17, 0, tzinfo=UTC)
+NEEDS_PUBLISHED = datetime(2024, 4, 22, 10, 0, tzinfo=UTC)
 
 
 def load(*, actor: Any, password: str = "") -> list[str]:
     """Load the consultations of the demo; safe to run again."""
-    committee = Process.objects.get(slug="ahc-cybercrime")
-    survey = _survey(committee, actor)
-    needs = _capacity_needs(committee, actor)
+    survey = _survey(Process.objects.get(slug="cosp-cybercrime"), actor)
+    needs = _capacity_needs(Process.objects.get(slug="ahc-cybercrime"), actor)
     return [
         f"Consultations: /consultations/{survey.slug}/ (open, {survey.responses.count()} "
         f"responses) and /consultations/{needs.slug}/results/ (results published)."
@@ -52,33 +88,35 @@ def _consultation(
 
 def _survey(process: Process, actor: Any) -> Consultation:
     now = timezone.now()
-    survey = _consultation(
-        process,
-        actor,
-        "ppp-survey",
-        "ppp_survey.md",
-        title="Stakeholder survey on public-private partnerships against cybercrime",
-        description=(
-            "How do public authorities, companies, civil society and researchers work together "
-            "against cybercrime, and what stands in the way? Your answers feed the secretariat's "
-            "report to the Conference of the States Parties. Answers are **confidential**: the "
-            "secretariat sees who answered, published results never do."
-        ),
-        opens_at=now - timedelta(days=30),
-        closes_at=now + timedelta(days=60),
-        audience="public",
-        identity="confidential",
-        layout="per_group",
-    )
+    with as_of(now - timedelta(days=31)):
+        survey = _consultation(
+            process,
+            actor,
+            "ppp-survey",
+            "ppp_survey.md",
+            title="Stakeholder survey on public-private partnerships against cybercrime",
+            description=(
+                "How do public authorities, companies, civil society and researchers work "
+                "together against cybercrime, and what stands in the way? Your answers feed the "
+                "secretariat's report to the Conference of the States Parties. Answers are "
+                "**confidential**: the secretariat sees who answered, published results never do."
+            ),
+            opens_at=now - timedelta(days=30),
+            closes_at=now + timedelta(days=60),
+            audience="public",
+            identity="confidential",
+            layout="per_group",
+        )
     if not survey.responses.exists():
         rng = random.Random(2024)
         for number in range(300):
-            _submit(survey, _ppp_answers(rng), rng, number, now)
+            # Spread over the four weeks the survey has been open.
+            _submit(survey, _ppp_answers(rng), rng, now - timedelta(minutes=137 * number))
     return survey
 
 
 def _submit(
-    consultation: Consultation, answers: dict[str, Any], rng: random.Random, n: int, now: Any
+    consultation: Consultation, answers: dict[str, Any], rng: random.Random, moment: datetime
 ) -> None:
     services.submit_response(
         consultation,
@@ -87,7 +125,7 @@ def _submit(
         answers=answers,
         language=rng.choice(["en"] * 6 + ["fr", "fr", "es", "ar"]),
         declared={"kind": rng.choice(KINDS), "region": rng.choice(REGIONS)},
-        now=now - timedelta(minutes=n),
+        now=moment,
     )
 
 
@@ -113,15 +151,7 @@ def _ppp_answers(rng: random.Random) -> dict[str, Any]:
         answers["ppp_count"] = count
         answers["partnership"] = [
             {
-                "ppp_name": rng.choice(
-                    [
-                        "Cyber threat sharing forum",
-                        "Joint ransomware task force",
-                        "Campus CSIRT network",
-                        "Anti-phishing coalition",
-                        "Safer Internet Centre",
-                    ]
-                ),
+                "ppp_name": rng.choice(PARTNERSHIPS),
                 "ppp_partners": rng.sample(["police", "cert", "company", "ngo", "academia"], 2),
                 "ppp_start": (date(2015, 1, 1) + timedelta(days=rng.randint(0, 3300))).isoformat(),
                 "ppp_rating": rng.randint(1, 5),
@@ -129,35 +159,35 @@ def _ppp_answers(rng: random.Random) -> dict[str, Any]:
             for _ in range(count)
         ]
     if "other" in answers["obstacles"]:
-        answers["obstacles_other"] = "Fragmented national rules on who may receive reports."
+        answers["obstacles_other"] = rng.choice(OTHER_OBSTACLES)
     if answers["follow_up"] == "yes":
-        answers["follow_up_email"] = f"respondent{rng.randint(1, 9999)}@example.org"
+        # Someone of the demo's world, not one of its accounts: one name, another's surname.
+        given, family = rng.choice(PEOPLE)[0], rng.choice(PEOPLE)[1]
+        domain = rng.choice(["example.org", "example.net", "example.com"])
+        answers["follow_up_email"] = email_for(given, family, domain)
     if rng.random() < 0.3:
-        answers["recommendation"] = rng.choice(
-            [
-                "Fund national CERTs to work with civil society.",
-                "Publish the terms of every partnership.",
-                '=HYPERLINK("http://example.org") should stay text in exports.',
-                "Protect researchers who report vulnerabilities in good faith.",
-            ]
-        )
+        answers["recommendation"] = rng.choice(RECOMMENDATIONS)
     return answers
 
 
 def _capacity_needs(process: Process, actor: Any) -> Consultation:
-    opened = timezone.now() - timedelta(days=400)
-    needs = _consultation(
-        process,
-        actor,
-        "capacity-needs-2024",
-        "capacity_needs.md",
-        title="Capacity-building needs (2024)",
-        description="A short consultation of stakeholders held before the fifth session.",
-        opens_at=opened,
-        closes_at=opened + timedelta(days=30),
-        audience="public",
-        identity="anonymous",
-    )
+    with as_of(NEEDS_CREATED):
+        needs = _consultation(
+            process,
+            actor,
+            "capacity-needs-2024",
+            "capacity_needs.md",
+            title="Capacity-building needs (2024)",
+            description=(
+                "A short consultation of stakeholders in March 2024, before the Committee's "
+                "reconvened concluding session: which needs for capacity-building matter most, "
+                "and how many people organisations could train."
+            ),
+            opens_at=NEEDS_OPENS,
+            closes_at=NEEDS_CLOSES,
+            audience="public",
+            identity="anonymous",
+        )
     if needs.status == Status.OPEN:
         rng = random.Random(2023)
         for number in range(120):
@@ -170,8 +200,17 @@ def _capacity_needs(process: Process, actor: Any) -> Consultation:
                 "online": rng.choice(["yes", "yes", "yes", "no"]),
             }
             if answers["online"] == "no":
-                answers["why_not"] = "Connections are unreliable where our trainees work."
-            _submit(needs, answers, rng, number, opened + timedelta(days=20))
-        services.set_status(needs, Status.CLOSED, actor=actor)
-        services.set_status(needs, Status.PUBLISHED, actor=actor)
+                answers["why_not"] = rng.choice(
+                    [
+                        "Connections are unreliable where our trainees work.",
+                        "Our trainees learn better in a room together.",
+                        "Connections are unreliable where our trainees work.",
+                    ]
+                )
+            moment = NEEDS_OPENS + timedelta(hours=5 * number + rng.randint(0, 4))
+            _submit(needs, answers, rng, moment)
+        with as_of(NEEDS_CLOSES):
+            services.set_status(needs, Status.CLOSED, actor=actor)
+        with as_of(NEEDS_PUBLISHED):
+            services.set_status(needs, Status.PUBLISHED, actor=actor)
     return needs

@@ -1,11 +1,12 @@
 """The events of the demo world, from the seed articles: the side event of 13 May 2024 in Vienna
 at the 33rd session of the Commission, the online session of 14 April 2021 by EU Cyber Direct
-and Chatham House (part of a series), an upcoming intersessional consultation open for
-registration with a waiting list, and a formal session of the Ad Hoc Committee with agenda items
-and a speakers list. People and details beyond the articles are invented for the demo.
+and Chatham House (part of a series), and a formal session of the Ad Hoc Committee with agenda
+items and a speakers list; and, a few weeks after the day the demo is loaded, an intersessional
+consultation of the Conference, full with a waiting list, and an online briefing with places
+left for anyone who signs up. People and details beyond the articles are invented for the demo.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,9 @@ from django.utils import timezone
 
 from accounts.selectors import find_user_by_email
 from accounts.services import create_account
+from core.demo import as_of, demo_people
 from core.models import Process
-from stakeholders.models import Organisation
+from stakeholders.models import Organisation, ThematicArea
 
 from . import services
 from .models import Event, Registration
@@ -26,17 +28,28 @@ def _org(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 
 
+def _topics(*slugs: str) -> list[ThematicArea]:
+    return list(ThematicArea.objects.filter(slug__in=slugs))
+
+
 def load(*, actor: Any, password: str) -> list[str]:
     """Load the events of the demo; safe to run again."""
     if Event.objects.filter(slug="ccpcj33-joint-stakeholder-actions").exists():
         return ["Events: already loaded."]
-    side_event(actor, password)
-    online_series(actor)
-    consultation = intersessional(actor, password)
-    formal_session(actor)
+    with as_of(datetime(2024, 3, 25, 9, 0, tzinfo=UTC)):
+        side_event(actor, password)
+    with as_of(datetime(2021, 3, 8, 9, 0, tzinfo=UTC)):
+        online_series(actor)
+    with as_of(datetime(2024, 6, 10, 9, 0, tzinfo=UTC)):
+        formal_session(actor)
+    with as_of(timezone.now() - timedelta(days=6)):
+        consultation = intersessional(actor, password)
+    briefing = online_briefing(actor, password)
+    places = briefing.capacity - briefing.registrations.filter(state="confirmed").count()
     return [
-        f"Events: /events/ (4 events; the intersessional consultation has "
-        f"{consultation.registrations.filter(state='waiting').count()} people waiting)."
+        f"Events: /events/ (5 events; the intersessional consultation has "
+        f"{consultation.registrations.filter(state='waiting').count()} people waiting; "
+        f"/events/{briefing.slug}/ has {places} places left)."
     ]
 
 
@@ -62,6 +75,12 @@ def side_event(actor: Any, password: str) -> Event:
         languages=["en"],
         capacity=60,
         participant_list="consent",
+        topics=_topics(
+            "vulnerability-disclosure",
+            "digital-literacy",
+            "public-private-partnerships",
+            "human-trafficking",
+        ),
     )
     for name in ("UNODC Civil Society Unit",):
         services.add_organiser(event, _org(name), actor=actor, role="organiser")
@@ -115,23 +134,24 @@ def side_event(actor: Any, password: str) -> Event:
             organisation=_org(organisation),
             gender=gender,
         )
-    # Fifty-odd participants (invented accounts), most of them listed with their consent.
+    # Fifty-odd participants (invented people), most of them listed with their consent.
     kinds = list(Organisation.objects.exclude(kind="state").order_by("name"))
-    for number in range(52):
-        person = _person(
-            f"participant{number:02d}@demo.consulta.org",
-            f"Participant {number + 1}",
-            password,
-            ["woman", "man", ""][number % 3],
-        )
+    for number, (name, email, gender) in enumerate(demo_people(52)):
+        person = _person(email, name, password, gender)
         Registration.objects.create(
             event=event,
             user=person,
             organisation=kinds[number % len(kinds)],
             state="confirmed",
             consent=number % 4 != 0,
-            checked_in_at=event.starts_at if number % 5 else None,
+            checked_in_at=event.starts_at + timedelta(minutes=number % 20) if number % 5 else None,
         )
+    with as_of(datetime(2024, 5, 21, 14, 0, tzinfo=UTC)):
+        _outcome(event, actor)
+    return event
+
+
+def _outcome(event: Event, actor: Any) -> None:
     services.publish_outcome(
         event,
         actor=actor,
@@ -156,7 +176,6 @@ def side_event(actor: Any, password: str) -> Event:
         {"kind": {"ngo": 40, "private": 20, "academia": 20}, "gender": {"woman": 50}},
         actor=actor,
     )
-    return event
 
 
 def _person(email: str, name: str, password: str, gender: str) -> Any:
@@ -198,6 +217,7 @@ def online_series(actor: Any) -> Event:
         time_zone="Europe/London",
         online_url="https://eucyberdirect.eu/",
         languages=["en"],
+        topics=_topics("human-rights-safeguards", "international-cooperation"),
     )
     services.add_organiser(event, _org("EU Cyber Direct"), actor=actor, role="organiser")
     services.add_organiser(event, _org("Chatham House"), actor=actor, role="organiser")
@@ -207,14 +227,14 @@ def online_series(actor: Any) -> Event:
 def intersessional(actor: Any, password: str) -> Event:
     conference = Process.objects.get(slug="cosp-cybercrime")
     start = (
-        (timezone.now() + timedelta(days=45))
+        (timezone.now() + timedelta(days=51))
         .astimezone(VIENNA)
         .replace(hour=10, minute=0, second=0, microsecond=0)
     )
     event = services.create_event(
         conference,
         actor=actor,
-        slug="intersessional-consultation-2027",
+        slug=f"intersessional-consultation-{start.year}",
         kind="intersessional_consultation",
         title="Intersessional consultation with stakeholders",
         summary=(
@@ -239,16 +259,12 @@ def intersessional(actor: Any, password: str) -> Event:
                 "required": False,
             }
         ],
+        topics=_topics("international-cooperation", "electronic-evidence", "capacity-building"),
     )
     services.add_organiser(event, _org("UNODC Civil Society Unit"), actor=actor, role="organiser")
     organisations = list(Organisation.objects.exclude(kind="state").order_by("name"))
-    for number in range(24):
-        person = _person(
-            f"delegate{number:02d}@demo.consulta.org",
-            f"Stakeholder {number + 1}",
-            password,
-            ["man", "woman", ""][number % 3],
-        )
+    for number, (name, email, gender) in enumerate(demo_people(24, skip=52)):
+        person = _person(email, name, password, gender)
         organisation = organisations[number % 12]
         organisation.memberships.get_or_create(user=person, defaults={"role": "representative"})
         services.register(
@@ -275,6 +291,7 @@ def formal_session(actor: Any) -> Event:
         time_zone="America/New_York",
         venue="United Nations Headquarters, New York",
         languages=["en", "fr", "es", "ar", "ru", "zh"],
+        topics=_topics("human-rights-safeguards", "electronic-evidence"),
     )
     item = services.add_agenda_item(
         event, actor=actor, number="4", title="Consideration of the draft convention"
@@ -303,4 +320,51 @@ def formal_session(actor: Any) -> Event:
             topic="Human rights safeguards in the chapter on procedural measures",
         )
     services.publish_speakers_list(item, actor=actor)
+    return event
+
+
+def online_briefing(actor: Any, password: str) -> Event:
+    """An online briefing three weeks ahead with places left: a newcomer can register."""
+    conference = Process.objects.get(slug="cosp-cybercrime")
+    start = (
+        (timezone.now() + timedelta(days=21))
+        .astimezone(VIENNA)
+        .replace(hour=14, minute=0, second=0, microsecond=0)
+    )
+    with as_of(timezone.now() - timedelta(days=3)):
+        event = services.create_event(
+            conference,
+            actor=actor,
+            slug="briefing-how-the-conference-works",
+            kind="online_session",
+            title="Online briefing: how stakeholders take part in the Conference",
+            summary=(
+                "The secretariat explains how accreditation, written submissions and statements "
+                "work under the Conference of the States Parties, and answers questions. Open to "
+                "anyone; interpretation in French and Spanish."
+            ),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            time_zone="Europe/Vienna",
+            online_url="https://example.org/briefing",
+            languages=["en", "fr", "es"],
+            capacity=150,
+            registration_opens_at=timezone.now(),
+            organisation_cap=0,
+            participant_list="consent",
+            topics=_topics("capacity-building", "international-cooperation"),
+        )
+        services.add_organiser(
+            event, _org("UNODC Civil Society Unit"), actor=actor, role="organiser"
+        )
+    # Some of those who registered for the intersessional consultation come to this one too.
+    for number, (name, email, gender) in enumerate(demo_people(9, skip=60)):
+        person = _person(email, name, password, gender)
+        membership = person.memberships.first()
+        services.register(
+            event,
+            actor=person,
+            organisation_id=membership.organisation_id if membership else None,
+            consent=number % 3 != 0,
+        )
     return event

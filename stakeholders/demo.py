@@ -1,17 +1,23 @@
 """The registry's part of the demo world: about forty organisations across every kind and
 region, the ones named in the seed articles among them, and applications in every state.
 
+The Ad Hoc Committee's accreditations happened while it met: applications from November 2021,
+the list circulated in January 2022, accredited when its non-objection period had ended. The
+applications still under way (submitted, under review, circulated, objected…) are to the
+Conference of the States Parties, which is active.
+
 The organisations named in the seed articles are real; everything said about them here (status,
 people, applications) is invented for the demo. The others are fictional.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from accounts.selectors import find_user_by_email
 from accounts.services import create_account
+from core.demo import as_of
 from core.models import Process
 
 from . import services
@@ -244,7 +250,15 @@ ORGANISATIONS: list[tuple[str, str, str, str, str, list[str], str]] = [
     ("Australian Cyber Policy Centre (demo)", "", "academia", "AU", "none", ["ransomware"], ""),
 ]
 
-VERIFIED_ON = date(2024, 1, 15)
+VERIFIED_ON = date(2021, 10, 15)
+# The Committee's accreditation round: organisations registered, applied, were reviewed; the list
+# was circulated with a deadline; the day after it, those not objected to were accredited.
+REGISTERED = datetime(2021, 10, 4, 9, 0, tzinfo=UTC)
+APPLIED = datetime(2021, 11, 8, 10, 0, tzinfo=UTC)
+REVIEWED = datetime(2021, 12, 6, 9, 30, tzinfo=UTC)
+CIRCULATED = datetime(2022, 1, 10, 9, 0, tzinfo=UTC)
+DEADLINE = date(2022, 1, 24)
+CLOSED = datetime(2022, 1, 25, 8, 0, tzinfo=UTC)
 
 # Representatives: (e-mail, name, organisation, role, gender, at risk)
 PEOPLE = [
@@ -260,7 +274,7 @@ PEOPLE = [
     ("rep.google@demo.consulta.org", "Ludmila Georgieva", "Google", "admin", "woman", False),
     (
         "rep.hiddenvoices@demo.consulta.org",
-        "Rania (protected)",
+        "Rania Khalil",
         "Hidden Voices Network",
         "admin",
         "woman",
@@ -333,108 +347,132 @@ def _apply(
     process: Process,
     organisation: Organisation,
     actor: Any,
-    steps: list[str],
+    steps: list[tuple[str, datetime]],
     delegates: dict[str, Any],
 ) -> None:
+    """Walk one application through its steps, each on its own date."""
     if Application.objects.filter(process=process, organisation=organisation).exists():
         return
-    application = services.create_application(
-        process,
-        actor=actor,
-        organisation=organisation,
-        statement=f"{organisation.name} has worked on the issues before the Committee for years "
-        "and brings the experience of its members and partners.",
-    )
-    today = timezone.now().date()
-    for step in steps:
-        if step == "submit":
-            services.submit_application(application, actor=actor)
-        elif step == "return":
-            services.return_application(
-                application,
-                actor=actor,
-                message="Please describe your work on electronic evidence.",
-            )
-        elif step == "review":
-            services.review_application(application, actor=actor)
-        elif step == "circulate":
-            services.circulate_application(
-                application, actor=actor, deadline=today + timedelta(days=10)
-            )
-        elif step == "circulate-short":
-            services.circulate_application(
-                application, actor=actor, deadline=today + timedelta(days=1)
-            )
-        elif step.startswith("object-"):
-            state = step.split("-")[1].upper()
-            services.record_objection(
-                application,
-                actor=delegates[state],
-                member_state=state,
-                basis=f"Concerns raised by {state} about the applicant's funding.",
-                disclose=state == "US",
-            )
-        elif step in ("accredited", "not_accredited"):
-            services.decide_application(
-                application,
-                actor=actor,
-                decision=step,
-                reason="" if step == "accredited" else "Decision of the Committee.",
-            )
-        elif step == "withdraw":
-            services.withdraw_application(application, actor=actor)
+    with as_of(steps[0][1] if steps else timezone.now()):
+        application = services.create_application(
+            process,
+            actor=actor,
+            organisation=organisation,
+            statement=f"{organisation.name} has worked against cybercrime for years and brings "
+            "the experience of its members and partners.",
+        )
+    for step, moment in steps:
+        with as_of(moment):
+            _step(application, step, actor, delegates)
         application.refresh_from_db()
 
 
-PLAN = {
-    # ECOSOC track, accredited by the secretariat.
-    "Alliance of NGOs on Crime Prevention and Criminal Justice": ["submit", "review", "accredited"],
-    "Lagos Digital Rights Forum": ["submit", "review", "accredited"],
-    "Vienna Forum on Crime Prevention": ["submit", "review", "accredited"],
-    "Manila Anti-Trafficking Coalition": ["submit", "review", "accredited"],
-    # Open track, accredited when the short period closes with no objection.
-    "Access Now": ["submit", "review", "circulate-short"],
-    "Global Initiative against Transnational Organized Crime": [
-        "submit",
-        "review",
-        "circulate-short",
-    ],
-    "Microsoft": ["submit", "review", "circulate-short"],
-    "Google": ["submit", "review", "circulate-short"],
-    "Chatham House": ["submit", "review", "circulate-short"],
-    "Hidden Voices Network": ["submit", "review", "circulate-short"],
-    # Every other state.
-    "Nairobi Cyber Law Clinic": ["submit", "review", "circulate"],
-    "São Paulo Internet Governance Lab": ["submit", "review", "circulate", "object-us"],
-    "Gulf Financial Crime Forum": ["submit", "review", "circulate", "object-do"],
-    "Kyiv Cyber Resilience Hub": ["submit", "review"],
-    "Sahel Women in Tech": ["submit"],
-    "Andean Cyber Policy Institute": ["submit", "return"],
-    "Pacific Islands Cyber Safety Network": [],
-    "Balkan Investigative Tech Network": ["submit", "withdraw"],
-    "Fundación Niñez Segura en Línea": ["submit", "review", "not_accredited"],
-}
+def _step(application: Application, step: str, actor: Any, delegates: dict[str, Any]) -> None:
+    if step == "submit":
+        services.submit_application(application, actor=actor)
+    elif step == "return":
+        services.return_application(
+            application, actor=actor, message="Please describe your work on electronic evidence."
+        )
+    elif step == "review":
+        services.review_application(application, actor=actor)
+    elif step.startswith("circulate:"):
+        deadline = date.fromisoformat(step.partition(":")[2])
+        services.circulate_application(application, actor=actor, deadline=deadline)
+    elif step.startswith("object-"):
+        state = step.split("-")[1].upper()
+        services.record_objection(
+            application,
+            actor=delegates[state],
+            member_state=state,
+            basis=f"Concerns raised by {state} about the applicant's funding.",
+            disclose=state == "US",
+        )
+    elif step in ("accredited", "not_accredited"):
+        services.decide_application(
+            application,
+            actor=actor,
+            decision=step,
+            reason=""
+            if step == "accredited"
+            else "The applicant's work lies outside the mandate of the Committee.",
+        )
+    elif step == "withdraw":
+        services.withdraw_application(application, actor=actor)
+
+
+def _days(start: datetime, *steps: str, every: int = 1) -> list[tuple[str, datetime]]:
+    return [(step, start + timedelta(days=every * n)) for n, step in enumerate(steps)]
+
+
+def _committee_plan() -> dict[str, list[tuple[str, datetime]]]:
+    """The Committee's round, 2021–2022: every application decided long ago."""
+    circulate = f"circulate:{DEADLINE.isoformat()}"
+    open_track = [("submit", APPLIED), ("review", REVIEWED), (circulate, CIRCULATED)]
+    ecosoc = [("submit", APPLIED), ("review", REVIEWED), ("accredited", REVIEWED + timedelta(9))]
+    return {
+        # ECOSOC track, accredited by the secretariat.
+        "Alliance of NGOs on Crime Prevention and Criminal Justice": ecosoc,
+        "Lagos Digital Rights Forum": ecosoc,
+        "Vienna Forum on Crime Prevention": ecosoc,
+        "Manila Anti-Trafficking Coalition": ecosoc,
+        # Open track: circulated, accredited when the period ended with no objection.
+        "Access Now": open_track,
+        "Global Initiative against Transnational Organized Crime": open_track,
+        "Microsoft": open_track,
+        "Google": open_track,
+        "Chatham House": open_track,
+        "Hidden Voices Network": open_track,
+        "Fundación Niñez Segura en Línea": [
+            ("submit", APPLIED),
+            ("review", REVIEWED),
+            ("not_accredited", REVIEWED + timedelta(days=9)),
+        ],
+        "Balkan Investigative Tech Network": [
+            ("submit", APPLIED),
+            ("withdraw", APPLIED + timedelta(days=23)),
+        ],
+    }
+
+
+def _conference_plan(now: datetime) -> dict[str, list[tuple[str, datetime]]]:
+    """The Conference's round, under way: applications in every state short of a decision."""
+    start = now - timedelta(days=20)
+    deadline = f"circulate:{(now + timedelta(days=10)).date().isoformat()}"
+    circulated = [("submit", start), ("review", start + timedelta(days=6))]
+    circulated.append((deadline, now - timedelta(days=4)))
+    return {
+        "Nairobi Cyber Law Clinic": circulated,
+        "São Paulo Internet Governance Lab": [*circulated, ("object-us", now - timedelta(days=2))],
+        "Gulf Financial Crime Forum": [*circulated, ("object-do", now - timedelta(days=1))],
+        "Kyiv Cyber Resilience Hub": _days(start + timedelta(days=3), "submit", "review", every=5),
+        "Sahel Women in Tech": [("submit", now - timedelta(days=3))],
+        "Andean Cyber Policy Institute": _days(start, "submit", "return", every=8),
+        "Pacific Islands Cyber Safety Network": [],
+    }
 
 
 def load(*, actor: Any, password: str) -> list[str]:
     """Load the registry's demo; safe to run again."""
-    found = _organisations(actor)
-    _people(found, password)
+    with as_of(REGISTERED):
+        found = _organisations(actor)
+        _people(found, password)
     committee = Process.objects.get(slug="ahc-cybercrime")
     delegates = {
         "US": find_user_by_email("delegate.us@demo.consulta.org"),
         "DO": find_user_by_email("delegate.do@demo.consulta.org"),
     }
-    services.update_accreditation_settings(
-        committee, actor=actor, objection_transparency="applicant"
-    )
-    for name, steps in PLAN.items():
+    for name, steps in _committee_plan().items():
         _apply(committee, found[name], actor, steps, delegates)
-    services.close_objection_periods(today=timezone.now().date() + timedelta(days=2))
+    with as_of(CLOSED):
+        services.close_objection_periods(today=CLOSED.date())
     conference = Process.objects.get(slug="cosp-cybercrime")
     if not conference.applications.exists():
-        for name in ("Access Now", "Lagos Digital Rights Forum", "Chatham House"):
-            services.opt_in_carry_over(conference, actor=actor, organisation=found[name])
+        with as_of(timezone.now() - timedelta(days=40)):
+            for name in ("Access Now", "Lagos Digital Rights Forum", "Chatham House"):
+                services.opt_in_carry_over(conference, actor=actor, organisation=found[name])
+    for name, steps in _conference_plan(timezone.now()).items():
+        _apply(conference, found[name], actor, steps, delegates)
     return [
         f"Registry: {Organisation.objects.count()} organisations, "
         f"{Application.objects.count()} applications; representatives use the same password "

@@ -1,20 +1,30 @@
-"""Load the demo world. Safe to run again: what exists is kept, nothing is duplicated."""
+"""Load the demo world. Safe to run again: what exists is kept, nothing is duplicated, and a
+second run with the same password changes nothing (and writes no audit entry)."""
 
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.models import RoleGrant
+from accounts.models import RoleGrant, User
 from accounts.selectors import find_user_by_email
 from accounts.services import create_account, grant_role, set_password
-from core.demo import run_loaders
+from core.demo import DEMO_DOMAIN, as_of, run_loaders
 from core.models import Process
 from core.services import create_process
+
+# When each process was set up (the demo's history is written on those dates).
+SET_UP = {
+    "ahc-cybercrime": datetime(2021, 1, 18, 9, 0, tzinfo=UTC),
+    "ccpcj-33": datetime(2024, 1, 22, 9, 0, tzinfo=UTC),
+    "cosp-cybercrime": datetime(2025, 2, 3, 9, 0, tzinfo=UTC),
+}
 
 PROCESSES = [
     {
@@ -87,14 +97,17 @@ class Command(BaseCommand):
                 "demo would add a platform secretariat with a known address. Use --force to do it."
             )
         password = password or secrets.token_urlsafe(12)
+        started = timezone.now()
         # Loading the demo walks applications through every step: nobody is to be e-mailed.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
         ):
-            secretariat = self._accounts(password)
+            with as_of(SET_UP["ahc-cybercrime"]):
+                secretariat = self._accounts(password)
             self._processes(secretariat)
             lines = run_loaders(actor=secretariat, password=password)
+            self._passwords(password, joined_before=started)
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo world loaded. Accounts (password for all):"))
@@ -110,12 +123,19 @@ class Command(BaseCommand):
                 user = create_account(
                     email, actor=None, password=password, display_name=name, verified=True
                 )
-            else:
-                set_password(user, actor=None, password=password)
             if not RoleGrant.objects.filter(user=user, role=role, process__isnull=True).exists():
                 grant_role(user, actor=None, role=role, member_state=state)
             first = first or user
         return first
+
+    def _passwords(self, password: str, *, joined_before: datetime) -> None:
+        """Give every demo account made before this run the password (if it has another)."""
+        earlier = User.objects.filter(
+            email__iendswith=f"@{DEMO_DOMAIN}", date_joined__lt=joined_before
+        ).order_by("pk")
+        for user in earlier:
+            if not user.check_password(password):
+                set_password(user, actor=None, password=password)
 
     def _processes(self, actor: Any) -> None:
         for spec in PROCESSES:
@@ -123,8 +143,9 @@ class Command(BaseCommand):
                 continue
             fields = dict(spec)
             predecessor = fields.pop("predecessor", None)
-            create_process(
-                actor=actor,
-                predecessor=Process.objects.get(slug=predecessor) if predecessor else None,
-                **fields,
-            )
+            with as_of(SET_UP[spec["slug"]]):
+                create_process(
+                    actor=actor,
+                    predecessor=Process.objects.get(slug=predecessor) if predecessor else None,
+                    **fields,
+                )
