@@ -23,6 +23,12 @@ def language_name(code: str) -> str:
         return code
 
 
+class Radios(forms.RadioSelect):
+    """Radio buttons beside their labels, one option a line (the design system's radio group)."""
+
+    template_name = "core/widgets/radio.html"
+
+
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(
@@ -44,12 +50,8 @@ class ConsultationForm(forms.Form):
     closes_at = forms.DateTimeField(
         label=_("Closes (UTC)"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
     )
-    audience = forms.ChoiceField(
-        label=_("Audience"), choices=Audience.choices, widget=forms.RadioSelect
-    )
-    identity = forms.ChoiceField(
-        label=_("Identity mode"), choices=Identity.choices, widget=forms.RadioSelect
-    )
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, widget=Radios)
+    identity = forms.ChoiceField(label=_("Identity mode"), choices=Identity.choices, widget=Radios)
     layout = forms.ChoiceField(label=_("Layout"), choices=Layout.choices)
     form_file = forms.FileField(
         label=_("Form (XLSForm)"),
