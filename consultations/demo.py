@@ -110,8 +110,9 @@ def _survey(process: Process, actor: Any) -> Consultation:
     if not survey.responses.exists():
         rng = random.Random(2024)
         for number in range(300):
-            # Spread over the four weeks the survey has been open.
-            _submit(survey, _ppp_answers(rng), rng, now - timedelta(minutes=137 * number))
+            # Spread over the four weeks the survey has been open, in the order received.
+            moment = now - timedelta(minutes=137 * (299 - number))
+            _submit(survey, _ppp_answers(rng), rng, moment)
     return survey
 
 

@@ -45,7 +45,7 @@ def load(*, actor: Any, password: str) -> list[str]:
     with as_of(timezone.now() - timedelta(days=6)):
         consultation = intersessional(actor, password)
     briefing = online_briefing(actor, password)
-    places = briefing.capacity - briefing.registrations.filter(state="confirmed").count()
+    places = (briefing.capacity or 0) - briefing.registrations.filter(state="confirmed").count()
     return [
         f"Events: /events/ (5 events; the intersessional consultation has "
         f"{consultation.registrations.filter(state='waiting').count()} people waiting; "
