@@ -22,6 +22,7 @@ from .choices import (
     RegistrationState,
     SpeakerRole,
 )
+from .querysets import AgendaItemQuerySet, EventQuerySet, RegistrationQuerySet
 
 
 def _token() -> str:
@@ -102,6 +103,8 @@ class Event(TimeStampedModel):
     recommendations = models.TextField(_("recommendations"), blank=True, help_text=_("Markdown."))
     outcome_links = models.JSONField(_("linked documents"), default=list, blank=True)
     outcome_published_at = models.DateTimeField(_("outcome published"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")
@@ -199,6 +202,8 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -223,6 +228,8 @@ class AgendaItem(models.Model):
     published = models.BooleanField(_("speakers list published"), default=False)
     # The order the secretariat set by hand, as request ids; empty means the proposed order.
     order = models.JSONField(default=list, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agenda item")

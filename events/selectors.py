@@ -6,17 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import staff_process_ids
 from core.disclosure import Cell, protect
+from core.fields import is_id
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
+from stakeholders.models import Organisation
 from stakeholders.protection import (
     display_name,
     is_anonymised,
@@ -24,28 +25,28 @@ from stakeholders.protection import (
     region_labels,
     sees_everything,
 )
+from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .calendar import CalendarEvent, calendar
-from .choices import EventStatus, FloorState, ListMode
+from .choices import Audience, FloorState, ListMode
 from .choices import RegistrationState as R
 from .floor import FloorRequest as Candidate
 from .floor import propose_order
 from .models import AgendaItem, Event, FloorRequest, Registration, Series
-from .permissions import MANAGE, VIEW, VIEW_AGENDA_ITEM
+from .permissions import MANAGE
 
 
-def events_visible_to(viewer: Any) -> QuerySet[Event]:
-    """Published events of visible processes, and the drafts of processes the viewer runs."""
-    processes = processes_visible_to(viewer)
-    staff = staff_process_ids(viewer) if getattr(viewer, "is_authenticated", False) else set()
-    published = Q(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
-    condition = Q() if staff is None else published | Q(process_id__in=staff)
-    return Event.objects.filter(condition, process__in=processes)
+def _upcoming_first() -> list[Any]:
+    """Upcoming events first (soonest first), then past ones (latest first), in one query."""
+    now = timezone.now()
+    past = Case(When(ends_at__lt=now, then=Value(1)), default=Value(0))
+    upcoming_start = Case(When(ends_at__gte=now, then=F("starts_at")))
+    return [past.asc(), upcoming_start.asc(), F("starts_at").desc(), "pk"]
 
 
-def event_list(viewer: Any, filters: dict[str, Any]) -> list[Event]:
-    """Upcoming events first (soonest first), then past ones (latest first)."""
-    qs = events_visible_to(viewer).select_related("process", "series")
+def event_list(viewer: Any, filters: dict[str, Any]) -> QuerySet[Event]:
+    """The events the viewer may see, filtered; upcoming first, then past ones."""
+    qs = Event.objects.restrict(viewer).select_related("process", "series")
     if filters.get("process"):
         qs = qs.filter(process__slug=filters["process"])
     if filters.get("series"):
@@ -56,33 +57,57 @@ def event_list(viewer: Any, filters: dict[str, Any]) -> list[Event]:
         qs = qs.filter(ends_at__date__gte=filters["start"])
     if filters.get("end"):
         qs = qs.filter(starts_at__date__lte=filters["end"])
-    now = timezone.now()
-    upcoming = list(qs.filter(ends_at__gte=now).order_by("starts_at", "pk"))
-    past = list(qs.filter(ends_at__lt=now).order_by("-starts_at", "pk"))
-    return upcoming + past
+    return qs.order_by(*_upcoming_first())
+
+
+def events_in(scope: Process | Series, viewer: Any) -> QuerySet[Event]:
+    """The events of a process or a series that the viewer may see."""
+    field = "series" if isinstance(scope, Series) else "process"
+    return Event.objects.restrict(viewer).filter(**{field: scope})
 
 
 def event_for(viewer: Any, slug: str | None = None, *, pk: int | None = None) -> Event:
     """The event (by short name or id) if the viewer may see it; otherwise 404."""
     lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
-    event = Event.objects.select_related("process", "series").filter(**lookup).first()
-    if event is None or not has_perm(viewer, VIEW, event):
+    events = Event.objects.restrict(viewer).select_related("process", "series")
+    found = events.filter(**lookup).first()
+    if found is None:
         raise Http404
-    return event
+    return found
 
 
 def agenda_item_for(viewer: Any, pk: int) -> AgendaItem:
     """The agenda item if the viewer may see its event; otherwise 404."""
-    item = AgendaItem.objects.select_related("event__process").filter(pk=pk).first()
-    if item is None or not has_perm(viewer, VIEW_AGENDA_ITEM, item):
+    found = (
+        AgendaItem.objects.restrict(viewer)
+        .select_related("event__process", "event__series")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
         raise Http404
-    return item
+    return found
+
+
+def floor_request_under(item: AgendaItem, raw: Any) -> FloorRequest:
+    """The request (by the id a form posted) under this agenda item, not withdrawn; else 404."""
+    if not is_id(raw):
+        raise Http404
+    found = (
+        item.floor_requests.exclude(state=FloorState.WITHDRAWN)
+        .select_related("organisation")
+        .filter(pk=int(raw))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    found.agenda_item = item  # the item found through the viewer's scope, with its event
+    return found
 
 
 def feed(viewer: Any, scope: Process | Series) -> bytes:
     """The iCalendar feed of a process's or a series's events the viewer may see."""
-    field = "series" if isinstance(scope, Series) else "process"
-    events = events_visible_to(viewer).filter(**{field: scope})
+    events = events_in(scope, viewer)
     name = scope.title if isinstance(scope, Series) else scope.name
     return calendar([calendar_item(e) for e in events], name=name)
 
@@ -101,13 +126,42 @@ def registration_of(event: Event, user: Any) -> Registration | None:
 
 
 def registration_for(viewer: Any, pk: int) -> Registration:
-    """A registration its holder or the event's organisers may act on."""
-    found = Registration.objects.select_related("event__process", "user").filter(pk=pk).first()
-    if found is None or not (
-        found.user_id == getattr(viewer, "pk", None) or has_perm(viewer, MANAGE, found.event)
-    ):
+    """A registration its holder or the event's organisers may act on; otherwise 404."""
+    found = (
+        Registration.objects.restrict(viewer)
+        .select_related("event__process", "user", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
         raise Http404
     return found
+
+
+def registration_by_token(event: Event, token: str) -> Registration:
+    """The registration a check-in code names, at this event; otherwise 404."""
+    found = event.registrations.select_related("user", "organisation").filter(token=token).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def registration_at(event: Event, raw: Any) -> Registration:
+    """A registration at this event, by the id a form posted; otherwise 404."""
+    if not is_id(raw):
+        raise Http404
+    found = event.registrations.select_related("user", "organisation").filter(pk=int(raw)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def registration_organisations(event: Event, user: Any) -> QuerySet[Organisation]:
+    """The organisations the user may register for: those accredited to the process where the
+    event admits only them, else any the user belongs to."""
+    if event.audience == Audience.ACCREDITED:
+        return accredited_organisations_of(user, event.process)
+    return organisations_of(user)
 
 
 def labelled(
@@ -376,5 +430,5 @@ def scope_targets(scope: Any) -> dict[str, dict[str, int]]:
     return found.targets if found else {}
 
 
-def upcoming_in(process: Process, viewer: Any) -> list[Event]:
+def upcoming_in(process: Process, viewer: Any) -> QuerySet[Event]:
     return event_list(viewer, {"process": process.slug})

@@ -77,9 +77,7 @@ def event_list(request: HttpRequest, slug: str = "") -> HttpResponse:
         "can_create": process is not None and has_perm(request.user, perms.CREATE, process),
     }
     if process is not None or series is not None:
-        scope = selectors.events_visible_to(request.user).filter(
-            **({"process": process} if process else {"series": series})
-        )
+        scope = selectors.events_in(series or process, request.user)
         targets = selectors.scope_targets(series or process)
         context["figures"] = selectors.representation(scope, public=True, targets=targets)
         if has_perm(request.user, perms.CREATE, series or process):
