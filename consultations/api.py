@@ -1,7 +1,10 @@
 """Endpoints of consultations: responses in, results and exports out."""
 
+import inspect
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,25 +12,63 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
 from api.errors import ApiError, responses
-from core.permissions import has_perm
+from core.permissions import VIEW_PROCESS, ensure_known, has_perm
 from core.selectors import process_for
 from stakeholders.choices import OrganisationKind, Region
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, submission
 from .exceptions import (
-    AlreadyAnswered,
     ConsultationError,
-    InstanceConflict,
     InvalidResponse,
     NotInAudience,
     NotOpen,
+    StaleConsultation,
 )
-from .exports import Layout, attachment, write_export
+from .exporting import export_now
+from .exports import attachment
 from .models import Consultation
 from .results import Results, build_results
 
 router = Router(tags=["consultations"])
+
+
+def _consultation(request: HttpRequest, slug: str) -> Consultation:
+    return selectors.consultation_for(request.user, slug)
+
+
+def requires(
+    name: str, find: Callable[[HttpRequest, str], Any] = _consultation
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the permission an endpoint needs on the object at its {slug}, found through its
+    scope (404 when hidden): 401 if anonymous, else 403. The endpoint gets the object after the
+    request; ninja reads the endpoint's other parameters as before."""
+    ensure_known(name)
+
+    def decorator(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(endpoint)
+        request_param, _found, *rest = signature.parameters.values()
+
+        @wraps(endpoint)
+        def wrapped(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+            target = find(request, slug)
+            if not has_perm(request.user, name, target):
+                if not request.user.is_authenticated:
+                    raise AuthenticationError()
+                raise ApiError(403, "You may not do this.")
+            return endpoint(request, target, slug=slug, **kwargs)
+
+        wrapped.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[request_param, *rest]
+        )
+        wrapped.required_permission = name  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def _process(request: HttpRequest, slug: str) -> Any:
+    return process_for(request.user, slug)
 
 
 class ConsultationOut(Schema):
@@ -81,9 +122,9 @@ def consultation_payload(c: Consultation) -> dict[str, Any]:
     response=responses({200: list[ConsultationOut]}, 404),
     summary="List a process's consultations",
 )
-def list_consultations(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+@requires(VIEW_PROCESS, find=_process)
+def list_consultations(request: HttpRequest, process: Any, slug: str) -> list[dict[str, Any]]:
     """The consultations of a process the caller may see."""
-    process = process_for(request.user, slug)
     return [consultation_payload(c) for c in selectors.consultations_in(process, request.user)]
 
 
@@ -92,9 +133,10 @@ def list_consultations(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response=responses({200: ConsultationOut}, 404),
     summary="Read a consultation",
 )
-def get_consultation(request: HttpRequest, slug: str) -> dict[str, Any]:
+@requires(perms.VIEW)
+def get_consultation(request: HttpRequest, consultation: Consultation, slug: str) -> dict[str, Any]:
     """One consultation."""
-    return consultation_payload(selectors.consultation_for(request.user, slug))
+    return consultation_payload(consultation)
 
 
 @router.post(
@@ -105,58 +147,61 @@ def get_consultation(request: HttpRequest, slug: str) -> dict[str, Any]:
 def submit_response(request: HttpRequest, slug: str, payload: ResponseIn) -> HttpResponse:
     """Answers keyed by question name. The same instance_id with the same answers again
     returns the same response (200); with other answers, 409. Nothing is stored on a refusal."""
-    declared = {
-        "kind": payload.kind.value if payload.kind else "",
-        "region": payload.region.value if payload.region else "",
-    }
-
-    def submit(consultation: Consultation) -> tuple[Any, bool]:
-        return services.submit_response(
-            consultation,
-            actor=request.user,
-            instance_id=payload.instance_id,
-            answers=payload.answers,
-            language=payload.language,
-            organisation_id=payload.organisation_id,
-            declared=declared,
-        )
-
+    # No permission declared beyond seeing the consultation: who may answer is the service's
+    # rule (submission._respondent), since a retry of a stored response is answered with it
+    # whatever changed since, and each refusal has a status and message of its own.
     try:
         try:
-            response, created = submit(
-                selectors.consultation_for(request.user, slug, remembered=True)
-            )
-        except (services.StaleConsultation, ConsultationError):
+            found = selectors.consultation_for(request.user, slug, remembered=True)
+            response, created = _submit(request, found, payload)
+        except (StaleConsultation, ConsultationError):
             # What this process remembered may be out of date: a refusal is only given, and a
             # changed consultation only used, once read again from the database.
-            response, created = submit(selectors.consultation_for(request.user, slug))
-    except services.StaleConsultation:
-        raise ApiError(
-            409, "The consultation changed while the response was sent; send it again."
-        ) from None
-    except NotInAudience as exc:
-        if not request.user.is_authenticated:
-            raise AuthenticationError() from None
-        raise ApiError(403, str(exc)) from None
-    except NotOpen as exc:
-        raise ApiError(
-            409,
-            str(exc),
-            [
-                {"field": "opens_at", "message": exc.opens_at.isoformat()},
-                {"field": "closes_at", "message": exc.closes_at.isoformat()},
-            ],
-        ) from None
-    except InvalidResponse as exc:
-        raise ApiError(422, str(exc), exc.errors) from None
-    except (AlreadyAnswered, InstanceConflict) as exc:
-        raise ApiError(409, str(exc)) from None
-    except ConsultationError as exc:
-        raise ApiError(409, str(exc)) from None
+            found = selectors.consultation_for(request.user, slug)
+            response, created = _submit(request, found, payload)
+    except (StaleConsultation, ConsultationError) as exc:
+        raise _refusal(request, exc) from None
     # Answered directly: the busiest endpoint skips validating its own two-field output.
     return JsonResponse(
         {"id": response.pk, "reference": response.reference}, status=201 if created else 200
     )
+
+
+def _submit(
+    request: HttpRequest, consultation: Consultation, payload: ResponseIn
+) -> tuple[Any, bool]:
+    return submission.submit_response(
+        consultation,
+        actor=request.user,
+        instance_id=payload.instance_id,
+        answers=payload.answers,
+        language=payload.language,
+        organisation_id=payload.organisation_id,
+        declared={
+            "kind": payload.kind.value if payload.kind else "",
+            "region": payload.region.value if payload.region else "",
+        },
+    )
+
+
+def _refusal(request: HttpRequest, exc: Exception) -> Exception:
+    """The API's answer to a submission the service refused."""
+    if isinstance(exc, StaleConsultation):
+        return ApiError(409, "The consultation changed while the response was sent; send it again.")
+    if isinstance(exc, NotInAudience):
+        return (
+            AuthenticationError() if not request.user.is_authenticated else ApiError(403, str(exc))
+        )
+    if isinstance(exc, NotOpen):
+        window = [
+            {"field": "opens_at", "message": exc.opens_at.isoformat()},
+            {"field": "closes_at", "message": exc.closes_at.isoformat()},
+        ]
+        return ApiError(409, str(exc), window)
+    if isinstance(exc, InvalidResponse):
+        return ApiError(422, str(exc), exc.errors)
+    # AlreadyAnswered, InstanceConflict and any other rule of consultations.
+    return ApiError(409, str(exc))
 
 
 class ResultsQuery(Schema):
@@ -209,34 +254,27 @@ def results_payload(results: Results) -> dict[str, Any]:
     response=responses({200: dict[str, Any]}, 401, 403, 404),
     summary="Read a consultation's results",
 )
-def get_results(request: HttpRequest, slug: str, query: Query[ResultsQuery]) -> dict[str, Any]:
+@requires(perms.VIEW_RESULTS)
+def get_results(
+    request: HttpRequest, consultation: Consultation, slug: str, query: Query[ResultsQuery]
+) -> dict[str, Any]:
     """The figures of every question, as on the results page; counts under 5 read "<5"
     outside attributed mode."""
-    consultation = selectors.consultation_for(request.user, slug)
-    _check(request, perms.VIEW_RESULTS, consultation)
-    version = services.current_version(consultation)
+    version = selectors.current_version(consultation)
     if version is None:
         raise ApiError(409, "This consultation has no form yet.")
     filters = {
         "kind": query.kind.value if query.kind else "",
         "region": query.region.value if query.region else "",
     }
-    services.count_responses(consultation)
     results = build_results(
         consultation,
-        services.definition_of(version),
+        selectors.definition_of(version),
         by=query.by or "",
         filters=filters,
         language=query.language,
     )
     return results_payload(results)
-
-
-def _check(request: HttpRequest, name: str, consultation: Consultation) -> None:
-    if not has_perm(request.user, name, consultation):
-        if not request.user.is_authenticated:
-            raise AuthenticationError()
-        raise ApiError(403, "You may not do this.")
 
 
 class ExportQuery(Schema):
@@ -250,15 +288,21 @@ class ExportQuery(Schema):
     response=responses({200: None}, 401, 403, 404, 409),
     summary="Export the responses",
 )
-def export_responses(request: HttpRequest, slug: str, query: Query[ExportQuery]) -> HttpResponse:
+@requires(perms.MANAGE)
+def export_responses(
+    request: HttpRequest, consultation: Consultation, slug: str, query: Query[ExportQuery]
+) -> HttpResponse:
     """Every response as CSV, XLSX (one sheet per repeat, linked by _id) or JSON."""
-    consultation = selectors.consultation_for(request.user, slug)
-    _check(request, perms.MANAGE, consultation)
-    version = services.current_version(consultation)
+    version = selectors.current_version(consultation)
     if version is None:
         raise ApiError(409, "This consultation has no form yet.")
-    layout = Layout(
-        consultation, services.definition_of(version), labels=query.labels, language=query.language
+    body = export_now(
+        consultation,
+        actor=request.user,
+        form=selectors.definition_of(version),
+        fmt=query.format,
+        labels=query.labels,
+        language=query.language,
+        via="api",
     )
-    body = write_export(query.format, layout, selectors.responses_of(consultation).iterator(2000))
     return attachment(body, query.format, consultation.slug)

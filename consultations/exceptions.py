@@ -72,3 +72,12 @@ class FormLocked(ConsultationError):
 class NoForm(ConsultationError):
     def __init__(self) -> None:
         super().__init__(_("Upload the form before opening the consultation."))
+
+
+class StaleConsultation(Exception):
+    """The consultation (or its process) changed since the caller read it: read it again."""
+
+
+class SlugTaken(ConsultationError):
+    def __init__(self) -> None:
+        super().__init__(_("This short name is taken."))

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from core.disclosure import THRESHOLD, Cell, protect
 from stakeholders.choices import OrganisationKind, Region
 
+from .counting import tally_cells
 from .expressions import ExpressionError, Node, compile_expression, to_string
-from .models import Consultation, Response, Tally
+from .models import Consultation, Response
 from .tallying import (
     CHOICE_TYPES,
     DATE_TYPES,
@@ -112,10 +113,8 @@ class _Builder:
         self.columns: list[tuple[str, str]] = [("", _("All"))]
 
     def load(self) -> None:
-        tallies = Tally.objects.filter(consultation=self.consultation, **self.filters)
-        for question, value, kind, region, count in tallies.values_list(
-            "question", "value", "kind", "region", "count"
-        ).iterator(chunk_size=5000):
+        # The tallies and what is not folded into them yet, read without writing (counting.py).
+        for question, value, kind, region, count in tally_cells(self.consultation, self.filters):
             cell = self.counts[(question, value)]
             cell[""] += count
             if self.by:

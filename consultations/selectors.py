@@ -1,9 +1,12 @@
 """Reads of consultations, scoped to what the viewer may see."""
 
 import copy
-from datetime import UTC
+import hmac
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,9 +15,13 @@ from django.utils.dateparse import parse_datetime
 from core.caches import register_cache
 from core.models import Process
 from core.permissions import has_perm
+from stakeholders.models import Organisation
+from stakeholders.selectors import accredited_organisations_of, organisations_of
 
-from .models import Consultation, Draft, ExportJob, Response
+from .choices import Audience
+from .models import Consultation, Draft, ExportJob, FormVersion, Participation, Response
 from .permissions import VIEW
+from .xlsform import FormDefinition, from_dict
 
 
 def consultations_in(process: Process, viewer: Any) -> QuerySet[Consultation]:
@@ -69,7 +76,7 @@ def _copy(known: Consultation) -> Consultation:
 
 def _remembered(slug: str) -> Consultation | None:
     """The consultation as this process last read it, marked as not checked against the
-    database: whoever writes with it must check (services.submit_response does, in its INSERT)."""
+    database: whoever writes with it must check (submission.submit_response does, in its INSERT)."""
     known = _known.get(slug)
     if known is None:
         return None
@@ -106,6 +113,64 @@ def consultation_for(viewer: Any, slug: str, *, remembered: bool = False) -> Con
     return consultation
 
 
+_versions: dict[tuple[int, datetime], FormVersion | None] = {}
+register_cache("consultations.versions", _versions.clear)
+
+
+def current_version(consultation: Consultation) -> FormVersion | None:
+    """The form answered now. Kept per process, keyed by the consultation's updated_at, which
+    every upload changes; so a worker never serves a form older than the row it just read."""
+    key = (consultation.pk, consultation.updated_at)
+    found = _versions.get(key)
+    if found is None:
+        if len(_versions) > 256:
+            _versions.clear()
+        # The uploaded file is not needed to answer, and may weigh megabytes.
+        found = consultation.versions.defer("source").order_by("-number").first()
+        if found is not None:
+            _versions[key] = found
+    return found
+
+
+@lru_cache(maxsize=64)
+def definition_at(version_id: int, uploaded_at: datetime) -> FormDefinition:
+    """The parsed form of a version. A version never changes once stored, so its parsed form is
+    kept per process. The upload time is part of the key: an id alone could name another row in
+    another database."""
+    return from_dict(FormVersion.objects.values_list("definition", flat=True).get(pk=version_id))
+
+
+register_cache("consultations.definitions", definition_at.cache_clear)
+
+
+def definition_of(version: FormVersion) -> FormDefinition:
+    """The parsed form of a version (kept per process)."""
+    return definition_at(version.pk, version.uploaded_at)
+
+
+def participation_digest(consultation: Consultation, user: Any) -> str:
+    """What a participation stores of who answered: a keyed hash of consultation and person."""
+    # A key of its own, not derived from SECRET_KEY (see settings.PARTICIPATION_KEY).
+    key = settings.PARTICIPATION_KEY.encode()
+    return hmac.new(key, f"answered:{consultation.pk}:{user.pk}".encode(), "sha256").hexdigest()
+
+
+def has_answered(consultation: Consultation, user: Any) -> bool:
+    """Whether this signed-in person has answered the consultation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    digest = participation_digest(consultation, user)
+    return Participation.objects.filter(consultation=consultation, digest=digest).exists()
+
+
+def organisations_answering_for(consultation: Consultation, user: Any) -> QuerySet[Organisation]:
+    """The organisations the user may answer for: those accredited to the process for an
+    accredited-only consultation, else any they belong to."""
+    if consultation.audience == Audience.ACCREDITED:
+        return accredited_organisations_of(user, consultation.process)
+    return organisations_of(user)
+
+
 def draft_of(consultation: Consultation, viewer: Any) -> Draft | None:
     if not getattr(viewer, "is_authenticated", False):
         return None
@@ -118,6 +183,15 @@ def responses_of(consultation: Consultation) -> QuerySet[Response]:
 
 def response_by_reference(consultation: Consultation, reference: str) -> Response | None:
     return consultation.responses.filter(reference=reference.strip().upper()).first()
+
+
+def response_count(consultation: Consultation) -> int:
+    return consultation.responses.count()
+
+
+def recent_exports(consultation: Consultation, viewer: Any, *, limit: int = 5) -> list[ExportJob]:
+    """The viewer's latest background exports of this consultation."""
+    return list(consultation.export_jobs.filter(requested_by=viewer)[:limit])
 
 
 def export_job_for(consultation: Consultation, viewer: Any, pk: int) -> ExportJob:

@@ -1,12 +1,15 @@
-"""Background tasks of consultations."""
+"""Background tasks of consultations.
+
+They import what they run from exporting and counting, never from services: services queue
+these tasks, and importing each other would be a circle."""
 
 import logging
 
 from celery import shared_task
 
+from .counting import count_all_responses as count_all
+from .exporting import build_export as build
 from .models import ExportJob
-from .services import build_export as build
-from .services import count_all_responses as count_all
 
 logger = logging.getLogger(__name__)
 

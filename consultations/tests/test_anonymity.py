@@ -25,7 +25,8 @@ from django.db import DatabaseError, connection
 from django.test import Client
 
 from accounts.models import ApiToken
-from consultations import services
+from consultations import counting, services, submission
+from consultations.exceptions import DraftsNotKept
 from consultations.models import Draft, Participation, Response
 from core.models import AuditEntry
 from tests.builders import GOOD_ANSWERS, make_consultation, make_token, make_user
@@ -81,7 +82,7 @@ def answered(process):
     for number, person in enumerate(people):
         _answer(consultation, person, number, tokens.get(person.pk))
     # What the scheduler does every minute (README, "Threat model").
-    services.count_responses(consultation)
+    counting.count_responses(consultation)
     truth = {}
     for response in Response.objects.filter(consultation=consultation):
         number = int(response.answers["comment"].rsplit(" ", 1)[1])
@@ -162,7 +163,7 @@ def test_drafts_are_not_kept_and_nothing_names_the_respondent(answered):
     assert set(Response.objects.values_list("respondent", "organisation").distinct()) == {
         (None, None)
     }
-    with pytest.raises(services.DraftsNotKept):
+    with pytest.raises(DraftsNotKept):
         services.save_draft(consultation, actor=make_user("late@example.org"), answers={})
 
 
@@ -170,7 +171,7 @@ SCRIPT = """
 import json, uuid
 from pathlib import Path
 from django.conf import settings
-from consultations import services
+from consultations import submission
 from consultations.models import Draft
 from tests.builders import GOOD_ANSWERS, make_consultation, make_process, make_user
 process = make_process(slug="file-test", status="active")
@@ -178,7 +179,7 @@ consultation = make_consultation(process, identity="anonymous", slug="file-surve
 person = make_user("walker@example.org")
 Draft.objects.create(consultation=consultation, respondent=person,
                      answers={"comment": "DRAFT-IN-THE-FILE"})
-services.submit_response(consultation, actor=person, instance_id=uuid.uuid4(),
+submission.submit_response(consultation, actor=person, instance_id=uuid.uuid4(),
                          answers={**GOOD_ANSWERS, "comment": "ANSWER-IN-THE-FILE"}, language="en")
 print(json.dumps({"db": str(settings.DATABASES["default"]["NAME"])}))
 """
@@ -230,7 +231,7 @@ def test_the_sqlite_files_keep_no_deleted_draft_and_no_write_order(tmp_path):
 
 def test_a_receipt_code_never_travels_in_an_address(client, process):
     consultation = make_consultation(process, identity="anonymous", slug="quiet-survey")
-    response = services.submit_response(
+    response = submission.submit_response(
         consultation,
         actor=make_user("someone@example.org"),
         instance_id=uuid.uuid4(),
@@ -249,7 +250,7 @@ def test_a_receipt_code_never_travels_in_an_address(client, process):
 
 def test_a_random_id_already_taken_is_drawn_again(process, monkeypatch):
     consultation = make_consultation(process, identity="anonymous", slug="quiet-survey")
-    first = services.submit_response(
+    first = submission.submit_response(
         consultation,
         actor=make_user("a@example.org"),
         instance_id=uuid.uuid4(),
@@ -257,8 +258,8 @@ def test_a_random_id_already_taken_is_drawn_again(process, monkeypatch):
         language="en",
     )[0]
     draws = iter([first.pk, 12345])
-    monkeypatch.setattr(services, "_unordered_id", lambda: next(draws))
-    second = services.submit_response(
+    monkeypatch.setattr(submission, "_unordered_id", lambda: next(draws))
+    second = submission.submit_response(
         consultation,
         actor=make_user("b@example.org"),
         instance_id=uuid.uuid4(),

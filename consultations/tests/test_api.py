@@ -6,7 +6,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from consultations import services
+from consultations import counting, services
 from consultations.models import Participation, Response, Tally
 from tests.builders import (
     GOOD_ANSWERS,
@@ -47,7 +47,7 @@ def test_a_response_is_created_and_a_retry_returns_the_same(client, process):
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["reference"] == first.json()["reference"]
     assert Response.objects.count() == 1
-    services.count_responses(consultation)
+    counting.count_responses(consultation)
     assert Tally.objects.get(consultation=consultation, question="", value="").count == 1
 
 

@@ -292,9 +292,7 @@ class TestExportPage:
     def test_a_large_export_runs_in_the_background_with_progress(
         self, login, process, process_secretariat, monkeypatch, django_capture_on_commit_callbacks
     ):
-        from consultations import views
-
-        monkeypatch.setattr(views, "BACKGROUND_EXPORT_FROM", 1)
+        monkeypatch.setattr(services, "BACKGROUND_EXPORT_FROM", 1)
         consultation = make_consultation(process)
         submit(consultation)
         client = login(process_secretariat)
