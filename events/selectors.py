@@ -28,7 +28,7 @@ from stakeholders.protection import (
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .calendar import CalendarEvent, calendar
-from .choices import Audience, FloorState, ListMode
+from .choices import ACTIVE_STATES, Audience, FloorState, ListMode
 from .choices import RegistrationState as R
 from .floor import FloorRequest as Candidate
 from .floor import propose_order
@@ -117,6 +117,11 @@ def series_for(viewer: Any, slug: str) -> Series:
     if series is None or series.process not in processes_visible_to(viewer):
         raise Http404
     return series
+
+
+def active_registration(event: Event, user: Any) -> Registration | None:
+    """The user's registration that holds or awaits a place, if any."""
+    return event.registrations.filter(user=user, state__in=ACTIVE_STATES).first()
 
 
 def registration_of(event: Event, user: Any) -> Registration | None:

@@ -417,7 +417,7 @@ def test_given_statements_keep_their_place_and_withdrawn_ones_cannot_move(
     from events.selectors import speakers_list
 
     assert speakers_list(item)[0].request == requests[1]
-    services.withdraw_floor_request(requests[2], actor=None)
+    services.withdraw_floor_request(requests[2], actor=process_secretariat)
     response = login(process_secretariat).post(
         f"/agenda-items/{item.pk}/action/", {"action": "up", "request": requests[2].pk}
     )
