@@ -242,3 +242,99 @@ def make_event(process: Process, actor: User | None = None, **overrides: Any) ->
     }
     fields.update(overrides)
     return services.create_event(process, actor=actor, **fields)
+
+
+def copy_consultation(template: Any, process: Process, **overrides: Any) -> Any:
+    """Another consultation with the template's settings and form, written directly rather than
+    through the services (no XLSForm is read again): for tests that need many. Give a `slug`;
+    `status` and the rest are set as given."""
+    from consultations.models import Consultation, FormVersion
+
+    names = ("title", "description", "opens_at", "closes_at", "languages", "audience")
+    fields = {name: getattr(template, name) for name in (*names, "identity", "layout", "status")}
+    fields.update(overrides)
+    copy = Consultation.objects.create(process=process, **fields)
+    version = template.versions.order_by("-number").first()
+    FormVersion.objects.create(
+        consultation=copy,
+        number=1,
+        filename=version.filename,
+        source=version.source,
+        definition=version.definition,
+    )
+    return copy
+
+
+# Negotiating texts (drafts) -----------------------------------------------------------------
+
+DRAFT_TEXT = """# Preamble
+
+The States Parties to this Convention, concerned by the risks posed by information systems,
+
+# Chapter I. General provisions
+
+## Article 1. Statement of purpose
+
+The purposes of this Convention are to promote and strengthen measures to prevent and combat
+cybercrime more efficiently and effectively.
+
+## Article 2. Use of terms
+
+For the purposes of this Convention:
+
+(a) "Information system" shall mean any device or group of interconnected devices;
+(b) "Electronic data" shall mean any representation of facts suitable for processing;
+(c) "Service provider" shall mean:
+(i) any public or private entity that provides the ability to communicate;
+(ii) any other entity that processes or stores electronic data.
+
+# Chapter II. Criminalization
+
+## Article 3. Illegal access
+
+1. Each State Party shall adopt such legislative and other measures as may be necessary to
+establish as criminal offences under its domestic law the access to the whole or any part of an
+information and communications technology system without right.
+2. A State Party may require that the offence be committed by infringing security measures.
+
+## Article 4. Illegal interception
+
+1. Each State Party shall establish as a criminal offence the interception, made by technical
+means, of non-public transmissions of electronic data.
+"""
+
+
+def make_text(process: Process, actor: Any = None, **overrides: Any) -> Any:
+    from drafts import services
+
+    fields = {"slug": "draft-convention", "title": "Draft convention", "status": "published"}
+    fields.update(overrides)
+    return services.create_text(process, actor=actor, **fields)
+
+
+def make_revision(text: Any, content: str = DRAFT_TEXT, actor: Any = None, **overrides: Any) -> Any:
+    from drafts import services
+
+    fields: dict[str, Any] = {"title": "Consolidated negotiating document", "language": "en"}
+    fields.update(overrides)
+    return services.import_revision(text, actor=actor, content=content.encode(), **fields)
+
+
+def make_accredited_representative(
+    process: Process, email: str = "rep.draft@example.org", **org: Any
+) -> tuple[Any, Any]:
+    """A person whose organisation is accredited to the process (ECOSOC track)."""
+    from django.utils import timezone
+
+    user = make_user(email)
+    fields = {
+        "name": org.pop("name", "Digital Rights Watch"),
+        "kind": org.pop("kind", "ngo"),
+        "country": org.pop("country", "KE"),
+        "ecosoc_status": "special",
+        "ecosoc_verified_at": timezone.now().date(),
+    }
+    fields.update(org)
+    organisation = make_organisation(admin=user, **fields)
+    make_application(process, organisation, state="accredited")
+    return user, organisation

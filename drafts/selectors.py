@@ -1,0 +1,226 @@
+"""Reads of negotiating texts, always through a visibility scope, with the joins that keep
+pages at a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from core.models import Process
+
+from .choices import ElementKind, SubmissionState
+from .models import Element, ElementText, Revision, Submission, Text
+
+
+def texts_in(process: Process, viewer: Any) -> QuerySet[Text]:
+    """The process's texts the viewer may see, with their revision counts."""
+    return (
+        process.texts.restrict(viewer).annotate(revision_count=Count("revisions")).order_by("title")
+    )
+
+
+def text_for(viewer: Any, slug: str) -> Text:
+    return get_object_or_404(Text.objects.restrict(viewer).select_related("process"), slug=slug)
+
+
+def revisions_of(text: Text) -> list[Revision]:
+    return list(text.revisions.order_by("number"))
+
+
+def revision_for(viewer: Any, slug: str, number: int) -> Revision:
+    """The revision `number` of the text `slug`, if the viewer may see the text."""
+    return get_object_or_404(
+        Revision.objects.restrict(viewer).select_related("text__process"),
+        text__slug=slug,
+        number=number,
+    )
+
+
+def revision_by_id(viewer: Any, pk: int) -> Revision:
+    return get_object_or_404(
+        Revision.objects.restrict(viewer).select_related("text__process"), pk=pk
+    )
+
+
+def previous_of(revision: Revision) -> Revision | None:
+    return (
+        Revision.objects.filter(text_id=revision.text_id, number__lt=revision.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def next_of(revision: Revision) -> Revision | None:
+    return (
+        Revision.objects.filter(text_id=revision.text_id, number__gt=revision.number)
+        .order_by("number")
+        .first()
+    )
+
+
+@dataclass
+class Item:
+    """An element with its wording in the language read, and its children."""
+
+    element: Element
+    num: str = ""
+    heading: str = ""
+    text: str = ""
+    wrap_up: str = ""
+    language: str = ""
+    children: list["Item"] = field(default_factory=list)
+
+    @property
+    def eid(self) -> str:
+        return self.element.eid
+
+    @property
+    def kind(self) -> str:
+        return self.element.kind
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p]
+
+    @property
+    def wrap_up_paragraphs(self) -> list[str]:
+        return [p for p in self.wrap_up.split("\n\n") if p]
+
+    def walk(self) -> Any:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def language_of(revision: Revision, wanted: str) -> str:
+    return wanted if wanted in revision.languages else revision.language
+
+
+def tree(revision: Revision, language: str = "") -> list[Item]:
+    """The revision as a tree of items in one language (the original where it is missing).
+    Two queries, whatever the size of the text."""
+    language = language_of(revision, language)
+    wanted = {language, revision.language}
+    elements = list(
+        revision.elements.order_by("position").prefetch_related(
+            Prefetch("texts", queryset=ElementText.objects.filter(language__in=wanted))
+        )
+    )
+    items: dict[int, Item] = {}
+    roots: list[Item] = []
+    for element in elements:
+        texts = {t.language: t for t in element.texts.all()}
+        found = texts.get(language) or texts.get(revision.language)
+        item = Item(element=element, language=found.language if found else language)
+        if found is not None:
+            item.num, item.heading, item.text, item.wrap_up = (
+                found.num,
+                found.heading,
+                found.text,
+                found.wrap_up,
+            )
+        items[element.pk] = item
+        parent = items.get(element.parent_id) if element.parent_id else None
+        (parent.children if parent else roots).append(item)
+    return roots
+
+
+def flatten(roots: list[Item]) -> list[Item]:
+    return [item for root in roots for item in root.walk()]
+
+
+def articles(roots: list[Item]) -> list[Item]:
+    return [item for item in flatten(roots) if item.kind == ElementKind.ARTICLE]
+
+
+def plain_text(item: Item) -> str:
+    """An element and everything in it as plain text, one line per element (diffs, search)."""
+    lines = []
+    for part in item.walk():
+        head = " ".join(x for x in (part.num, part.heading) if x)
+        if head and part is item:
+            lines.append(head)
+        body = " ".join(x for x in (part.num if part is not item else "", part.text) if x)
+        if body:
+            lines.append(body)
+        if part.wrap_up:
+            lines.append(part.wrap_up)
+    return "\n".join(lines)
+
+
+def element_for(revision: Revision, eid: str) -> Element:
+    found = revision.elements.filter(eid=eid).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def element_text(element: Element, language: str) -> ElementText | None:
+    return element.texts.filter(language=language).first()
+
+
+def counts(revision: Revision) -> dict[str, int]:
+    """How many elements of each kind the revision holds."""
+    rows = revision.elements.values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
+
+
+# Submissions ---------------------------------------------------------------------------------
+
+
+def _with_relations(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.select_related(
+        "organisation", "author", "element", "element__article", "revision__text__process"
+    ).prefetch_related("articles")
+
+
+def submissions_on(
+    revision: Revision,
+    viewer: Any,
+    *,
+    article: str = "",
+    state: str = "",
+    kind: str = "",
+) -> QuerySet[Submission]:
+    """The revision's submissions the viewer may see, filtered by article eId, state, kind."""
+    found = Submission.objects.restrict(viewer).filter(revision=revision)
+    if article:
+        found = found.filter(Q(element__article__eid=article) | Q(articles__eid=article)).distinct()
+    if state:
+        found = found.filter(state=state)
+    if kind:
+        found = found.filter(kind=kind)
+    return _with_relations(found).order_by("id")
+
+
+def published_on(revision: Revision) -> QuerySet[Submission]:
+    """Every published submission of a revision (what the compilation shows)."""
+    return _with_relations(
+        Submission.objects.filter(revision=revision, state=SubmissionState.PUBLISHED)
+    ).order_by("id")
+
+
+def moderation_queue(revision: Revision, viewer: Any) -> QuerySet[Submission]:
+    return _with_relations(
+        Submission.objects.restrict(viewer, "moderate").filter(
+            revision=revision, state=SubmissionState.PENDING
+        )
+    ).order_by("submitted_at", "id")
+
+
+def submission_for(viewer: Any, public_id: str) -> Submission:
+    return get_object_or_404(
+        _with_relations(Submission.objects.restrict(viewer)), public_id=public_id
+    )
+
+
+def own_submissions(revision: Revision, viewer: Any) -> QuerySet[Submission]:
+    if not getattr(viewer, "is_authenticated", False):
+        return Submission.objects.none()
+    return _with_relations(
+        Submission.objects.filter(revision=revision, author=viewer).exclude(
+            state=SubmissionState.WITHDRAWN
+        )
+    ).order_by("-updated_at")
