@@ -302,3 +302,67 @@ class TargetsForm(forms.Form):
                 )
             found.setdefault(parts[0], {})[parts[1]] = int(parts[2])
         return found
+
+
+# What the forms show, from what is stored ---------------------------------------------------------
+
+_EVENT_SETTINGS = (
+    "title",
+    "kind",
+    "summary",
+    "time_zone",
+    "venue",
+    "online_url",
+    "capacity",
+    "requires_approval",
+    "audience",
+    "organisation_cap",
+    "participant_list",
+)
+
+
+def event_initial(event: Any) -> dict[str, Any]:
+    """The edit form's values: times on the venue's wall clock, lists one a line."""
+    from zoneinfo import ZoneInfo
+
+    from .choices import OrganiserRole
+
+    zone = ZoneInfo(event.time_zone)
+    initial = {name: getattr(event, name) for name in _EVENT_SETTINGS}
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        value = getattr(event, name)
+        initial[name] = value.astimezone(zone).replace(tzinfo=None) if value else None
+    organisers = list(event.organisers.select_related("organisation"))
+    initial |= {
+        "languages": ", ".join(event.languages),
+        "series": event.series_id,
+        "topics": list(event.topics.values_list("pk", flat=True)),
+        "organisers": [
+            o.organisation.public_id for o in organisers if o.role == OrganiserRole.ORGANISER
+        ],
+        "co_sponsors": [
+            o.organisation.public_id for o in organisers if o.role == OrganiserRole.CO_SPONSOR
+        ],
+        "invitees": "\n".join(event.invitees.values_list("email", flat=True)),
+        "questions": "\n".join(
+            q["label"] + (" *" if q.get("required") else "") for q in event.questions
+        ),
+    }
+    return initial
+
+
+def outcome_initial(event: Any) -> dict[str, str]:
+    return {
+        "key_messages": event.key_messages,
+        "recommendations": event.recommendations,
+        "links": "\n".join(f"{link['title']} {link['url']}" for link in event.outcome_links),
+    }
+
+
+def targets_text(targets: dict[str, dict[str, int]] | None) -> str:
+    """Targets as the form reads them: "dimension group percent", one a line."""
+    return "\n".join(
+        f"{dimension} {group} {share}"
+        for dimension, groups in (targets or {}).items()
+        for group, share in groups.items()
+    )

@@ -28,7 +28,7 @@ from stakeholders.protection import (
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .calendar import CalendarEvent, calendar
-from .choices import ACTIVE_STATES, Audience, FloorState, ListMode
+from .choices import ACTIVE_STATES, Audience, FloorState, ListMode, OrganiserRole
 from .choices import RegistrationState as R
 from .floor import FloorRequest as Candidate
 from .floor import propose_order
@@ -89,19 +89,18 @@ def agenda_item_for(viewer: Any, pk: int) -> AgendaItem:
     return found
 
 
-def floor_request_under(item: AgendaItem, raw: Any) -> FloorRequest:
-    """The request (by the id a form posted) under this agenda item, not withdrawn; else 404."""
+def floor_request_under(item: AgendaItem, raw: Any, *, listed: bool = False) -> FloorRequest:
+    """The request (by the id a form posted) under this agenda item, if `listed` only one on the
+    speakers list (not withdrawn); otherwise 404."""
     if not is_id(raw):
         raise Http404
-    found = (
-        item.floor_requests.exclude(state=FloorState.WITHDRAWN)
-        .select_related("organisation")
-        .filter(pk=int(raw))
-        .first()
-    )
+    requests = item.floor_requests.select_related("organisation")
+    if listed:
+        requests = requests.exclude(state=FloorState.WITHDRAWN)
+    found = requests.filter(pk=int(raw)).first()
     if found is None:
         raise Http404
-    found.agenda_item = item  # the item found through the viewer's scope, with its event
+    found.agenda_item = item  # as found through the viewer's scope, with its event
     return found
 
 
@@ -122,6 +121,15 @@ def series_for(viewer: Any, slug: str) -> Series:
 def active_registration(event: Event, user: Any) -> Registration | None:
     """The user's registration that holds or awaits a place, if any."""
     return event.registrations.filter(user=user, state__in=ACTIVE_STATES).first()
+
+
+def organisers_of(event: Event, viewer: Any) -> dict[str, list[str]]:
+    """The names of the event's organisers and co-sponsors, as the viewer may read them."""
+    found: dict[str, list[str]] = {"organisers": [], "co_sponsors": []}
+    for o in event.organisers.select_related("organisation"):
+        key = "organisers" if o.role == OrganiserRole.ORGANISER else "co_sponsors"
+        found[key].append(display_name(o.organisation, viewer))
+    return found
 
 
 def registration_of(event: Event, user: Any) -> Registration | None:
