@@ -3,12 +3,15 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from api.auth import required_auth
 from api.errors import ApiError, responses
+from api.pagination import PagePagination
 from core.permissions import has_perm
 from core.selectors import process_for
 from stakeholders.protection import display_name
@@ -18,7 +21,7 @@ from . import selectors, services
 from .calendar import calendar, ics_response
 from .choices import EventKind
 from .exceptions import EventsError, InvalidAnswers, NotAccredited, NotAdmitted, RegistrationClosed
-from .models import AgendaItem, Event
+from .models import AgendaItem, Event, Registration
 
 router = Router(tags=["events"])
 
@@ -67,6 +70,25 @@ def event_payload(e: Event) -> dict[str, Any]:
     }
 
 
+class EventPage(Schema):
+    items: list[EventOut]
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+
+
+def _check(request: HttpRequest, name: str, obj: Any, detail: str = "") -> None:
+    """The endpoint's permission on the object found through the caller's scope: 401 for the
+    anonymous, else 403 (with the reason, where there is one to give)."""
+    if has_perm(request.user, name, obj):
+        return
+    if not request.user.is_authenticated:
+        raise AuthenticationError()
+    raise ApiError(403, detail or _("You do not have permission to do this."))
+
+
 class EventFilters(Schema):
     process: str = ""
     series: str = ""
@@ -77,11 +99,14 @@ class EventFilters(Schema):
 
 @router.get(
     "/events",
-    response=responses({200: list[EventOut]}, 422),
+    response=responses({200: EventPage}, 422),
     summary="List events (upcoming first)",
 )
-def list_events(request: HttpRequest, filters: Query[EventFilters]) -> list[dict[str, Any]]:
-    """Events the caller may see, filtered by process, series, kind and dates."""
+def list_events(
+    request: HttpRequest, filters: Query[EventFilters], paging: Query[PagePagination.Input]
+) -> dict[str, Any]:
+    """Events the caller may see, filtered by process, series, kind and dates, a page at a
+    time."""
     data = {
         "process": filters.process,
         "series": filters.series,
@@ -89,7 +114,10 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> list[dict
         "start": filters.start,
         "end": filters.end,
     }
-    return [event_payload(e) for e in selectors.event_list(request.user, data)]
+    events = selectors.event_list(request.user, data)
+    page = PagePagination().paginate_queryset(events, paging, request)
+    page["items"] = [event_payload(e) for e in page["items"]]
+    return page
 
 
 def _event(request: HttpRequest, pk: int) -> Event:
@@ -133,8 +161,16 @@ def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+OrganisationId = Field(
+    None,
+    min_length=1,
+    max_length=16,
+    description="the public id of an organisation one represents (as /organisations names it)",
+)
+
+
 class RegistrationIn(Schema):
-    organisation_id: int | None = None
+    organisation_id: str | None = OrganisationId
     consent: bool = Field(False, description="list my name among the participants")
     answers: dict[str, str] = Field({}, description="answers to the registration questions")
 
@@ -143,17 +179,17 @@ class RegistrationOut(Schema):
     id: int
     event: int
     state: str
-    organisation_id: int | None
+    organisation_id: str | None = Field(description="the organisation's public id")
     consent: bool
     created_at: datetime
 
 
-def registration_payload(r: Any) -> dict[str, Any]:
+def registration_payload(r: Registration) -> dict[str, Any]:
     return {
         "id": r.pk,
         "event": r.event_id,
         "state": r.state,
-        "organisation_id": r.organisation_id,
+        "organisation_id": r.organisation.public_id if r.organisation else None,
         "consent": r.consent,
         "created_at": r.created_at,
     }
@@ -169,6 +205,7 @@ def register(request: HttpRequest, pk: int, payload: RegistrationIn) -> Status[d
     """201 with the new registration (confirmed, waiting or pending); registering twice
     returns the existing one (200). Outside the window: 409 with the dates."""
     event = _event(request, pk)
+    _check(request, perms.REGISTER, event, str(NotAdmitted()))
     try:
         registration, created = services.register(
             event,
@@ -196,6 +233,8 @@ def register(request: HttpRequest, pk: int, payload: RegistrationIn) -> Status[d
         ) from None
     except InvalidAnswers as exc:
         raise ApiError(422, str(exc), exc.errors) from None
+    except EventsError as exc:  # not published: cancelled, say
+        raise ApiError(409, str(exc)) from None
     return Status(201 if created else 200, registration_payload(registration))
 
 
@@ -208,6 +247,7 @@ def register(request: HttpRequest, pk: int, payload: RegistrationIn) -> Status[d
 def cancel(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Its holder (or the organisers) cancels; the place goes to the waiting list."""
     registration = selectors.registration_for(request.user, pk)
+    _check(request, perms.CANCEL_REGISTRATION, registration)
     try:
         services.cancel_registration(registration, actor=request.user)
     except EventsError as exc:
@@ -220,7 +260,7 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
 
 
 class FloorRequestIn(Schema):
-    organisation_id: int | None = None
+    organisation_id: str | None = OrganisationId
     spokesperson: str = Field(..., min_length=1, max_length=200)
     topic: str = Field(..., min_length=1, max_length=300)
     gender: str = Field("", description="the spokesperson's, if they wish to declare it")
@@ -245,8 +285,7 @@ class SpeakerLineOut(Schema):
 def request_floor(request: HttpRequest, pk: int, payload: FloorRequestIn) -> Status[dict[str, Any]]:
     """For organisations accredited to the process; refused (403) with the reason otherwise."""
     item = _item(request, pk)
-    from django.core.exceptions import ValidationError
-
+    _check(request, perms.REQUEST_FLOOR, item, str(NotAccredited()))
     try:
         found = services.request_floor(
             item,
@@ -285,11 +324,8 @@ def request_floor(request: HttpRequest, pk: int, payload: FloorRequestIn) -> Sta
 def speakers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """The published list; the secretariat also reads it before publication, with the reasons."""
     item = _item(request, pk)
-    managing = has_perm(request.user, perms.MANAGE, item.event)
-    if not (managing or item.published):
-        if not request.user.is_authenticated:
-            raise AuthenticationError()
-        raise ApiError(403, "This speakers list is not published yet.")
+    _check(request, perms.VIEW_SPEAKERS_LIST, item, "This speakers list is not published yet.")
+    managing = has_perm(request.user, perms.RUN_FLOOR, item)
     return [
         {
             "position": line.position,

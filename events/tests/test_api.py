@@ -14,12 +14,44 @@ def post(client, url, body, token=None):
     return client.post(url, json.dumps(body), content_type="application/json", **headers)
 
 
+def slugs(response):
+    return [e["slug"] for e in response.json()["items"]]
+
+
 def test_events_are_listed_with_filters(client, process, other_process):
     make_event(process, slug="a", kind="workshop")
     make_event(other_process, slug="b")
-    assert [e["slug"] for e in client.get(f"/api/v1/events?process={process.slug}").json()] == ["a"]
-    assert [e["slug"] for e in client.get("/api/v1/events?kind=side_event").json()] == ["b"]
+    assert slugs(client.get(f"/api/v1/events?process={process.slug}")) == ["a"]
+    assert slugs(client.get("/api/v1/events?kind=side_event")) == ["b"]
     assert client.get("/api/v1/events?kind=party").status_code == 422
+
+
+def test_events_are_listed_a_page_at_a_time_upcoming_first(client, process):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(days=30)
+    for number in range(3):
+        start = past - timedelta(days=number)
+        make_event(
+            process,
+            slug=f"past-{number}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            registration_opens_at=None,
+        )
+        make_event(
+            process, slug=f"soon-{number}", starts_at=timezone.now() + timedelta(days=number + 1)
+        )
+    first = client.get("/api/v1/events?page_size=4").json()
+    assert (first["count"], first["pages"], first["previous"]) == (6, 2, None)
+    assert [e["slug"] for e in first["items"]] == ["soon-0", "soon-1", "soon-2", "past-0"]
+    second = client.get(first["next"]).json()
+    assert [e["slug"] for e in second["items"]] == ["past-1", "past-2"]
+    assert second["next"] is None
+    filtered = client.get("/api/v1/events?from=2000-01-01&kind=side_event&page_size=1").json()
+    assert filtered["count"] == 6 and "kind=side_event" in filtered["next"]
 
 
 def test_registering_through_the_api(client, process, stakeholder):
@@ -101,6 +133,53 @@ def test_floor_requests_and_the_speakers_list(client, process, process_secretari
         HTTP_AUTHORIZATION=f"Bearer {make_token(process_secretariat)}",
     ).json()
     assert staff[0]["organisation"] == "Voices" and staff[0]["reasons"]
+    assert (
+        client.get(
+            f"/api/v1/agenda-items/{item.pk}/speakers",
+            HTTP_AUTHORIZATION=f"Bearer {make_token(make_user('nosy@example.org'))}",
+        ).json()["detail"]
+        == "This speakers list is not published yet."
+    )
     services.publish_speakers_list(item, actor=None)
     public = client.get(f"/api/v1/agenda-items/{item.pk}/speakers").json()
     assert public[0]["spokesperson"] == "Amina" and public[0]["reasons"] == []
+
+
+def test_organisations_are_named_by_their_public_id(client, process):
+    event = make_event(process, kind="formal_session", capacity=None)
+    item = services.add_agenda_item(event, actor=None, number="1", title="Opening")
+    person = make_user("rep1@example.org")
+    organisation = make_organisation(person, name="Voices", country="KE")
+    make_application(process, organisation, state="accredited")
+    token = make_token(person)
+    by_key = post(
+        client,
+        f"/api/v1/events/{event.pk}/registrations",
+        {"organisation_id": organisation.pk},
+        token,
+    )
+    assert by_key.status_code == 422
+    unknown = post(
+        client, f"/api/v1/events/{event.pk}/registrations", {"organisation_id": "nosuchid"}, token
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "organisation_id"
+    registered = post(
+        client,
+        f"/api/v1/events/{event.pk}/registrations",
+        {"organisation_id": organisation.public_id},
+        token,
+    )
+    assert registered.status_code == 201
+    assert registered.json()["organisation_id"] == organisation.public_id
+    floor = f"/api/v1/agenda-items/{item.pk}/floor-requests"
+    body = {"spokesperson": "Amina", "topic": "Safeguards"}
+    refused = post(client, floor, {**body, "organisation_id": str(organisation.pk)}, token)
+    assert refused.status_code == 403 and "accredited" in refused.json()["detail"]
+    asked = post(client, floor, {**body, "organisation_id": organisation.public_id}, token)
+    assert asked.status_code == 201 and asked.json()["organisation"] == "Voices"
+
+
+def test_a_cancelled_event_refuses_registration_with_409(client, process, stakeholder):
+    event = make_event(process, status="cancelled")
+    response = post(client, f"/api/v1/events/{event.pk}/registrations", {}, make_token(stakeholder))
+    assert response.status_code == 409 and "not published" in response.json()["detail"]
