@@ -3,9 +3,8 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -16,7 +15,7 @@ from api.auth import required_auth
 from api.errors import ApiError, responses
 from api.pagination import PagePagination
 from api.permissions import requires
-from core.permissions import check_perm, has_perm
+from core.permissions import check_perm
 from core.selectors import process_for
 
 from . import permissions as perms
@@ -370,13 +369,14 @@ def patch_organisation(
     auth=required_auth,
     summary="Start an application",
 )
-@requires(perms.CREATE_ORGANISATION)
+@requires(perms.START_APPLICATION)
 def create_application(
     request: HttpRequest, slug: str, payload: ApplicationIn
 ) -> Status[dict[str, Any]]:
     """Start a draft application for one of the caller's organisations."""
     process = process_for(request.user, slug)
-    organisation = get_object_or_404(Organisation, public_id=payload.organisation_id)
+    check_perm(request.user, perms.START_APPLICATION, process)
+    organisation = selectors.organisation_for(request.user, payload.organisation_id)
     check_perm(request.user, perms.APPLY, organisation)
     try:
         application = services.create_application(
@@ -429,7 +429,7 @@ def upload_document(
 ) -> Status[dict[str, Any]]:
     """Multipart upload of one PDF (at most 10 MB), before the application is submitted."""
     application = selectors.application_for(request.user, pk)
-    check_perm(request.user, perms.APPLY, application.organisation)
+    check_perm(request.user, perms.EDIT_APPLICATION, application)
     try:
         services.add_document(application, actor=request.user, upload=file)
     except StakeholdersError as exc:
@@ -475,13 +475,11 @@ class ApplicationSummaryOut(Schema):
     summary="Applications in a process",
 )
 @paginate(PagePagination)
+@requires(perms.VIEW_APPLICATIONS)
 def list_applications(request: HttpRequest, slug: str, state: str = ""):  # type: ignore[no-untyped-def]
     """The secretariat's queue, or, for a Member State delegate, the circulated dossiers."""
     process = process_for(request.user, slug)
-    if not (
-        has_perm(request.user, perms.MANAGE_ACCREDITATION, process) or member_state_of(request.user)
-    ):
-        raise PermissionDenied
+    check_perm(request.user, perms.VIEW_APPLICATIONS, process)
     return selectors.applications_in(process, request.user, state=state)
 
 
@@ -525,7 +523,7 @@ def object_to(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dic
 def withdraw_objection(request: HttpRequest, public_id: str) -> dict[str, Any]:
     """The objecting State withdraws its objection before the deadline."""
     objection = selectors.objection_for(request.user, public_id)
-    check_perm(request.user, perms.OBJECT, objection.application)
+    check_perm(request.user, perms.WITHDRAW_OBJECTION, objection)
     try:
         objection = services.withdraw_objection(objection, actor=request.user)
     except StakeholdersError as exc:

@@ -53,3 +53,7 @@ class ObjectionTransparency(models.TextChoices):
     SECRETARIAT = "secretariat", _("Visible to the secretariat only")
     APPLICANT = "applicant", _("The applicant learns of it (and of its basis, if disclosed)")
     PUBLIC = "public", _("Public, naming the objecting State")
+
+
+# How a process runs until its secretariat changes its accreditation settings.
+DEFAULT_OBJECTION_TRANSPARENCY = ObjectionTransparency.APPLICANT

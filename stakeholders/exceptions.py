@@ -43,6 +43,10 @@ class InvalidDocument(StakeholdersError):
     pass
 
 
+class DocumentsClosed(InvalidDocument):
+    """Documents are added and removed only before the application is submitted."""
+
+
 class NotEligible(StakeholdersError):
     pass
 

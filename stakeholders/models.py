@@ -12,6 +12,7 @@ from core.models import TimeStampedModel
 from core.validators import single_line
 
 from .choices import (
+    DEFAULT_OBJECTION_TRANSPARENCY,
     ApplicationState,
     EcosocStatus,
     MemberRole,
@@ -20,7 +21,12 @@ from .choices import (
     Region,
     Track,
 )
-from .querysets import ApplicationQuerySet, OrganisationQuerySet
+from .querysets import (
+    ApplicationQuerySet,
+    DocumentQuerySet,
+    ObjectionQuerySet,
+    OrganisationQuerySet,
+)
 
 
 class ThematicArea(models.Model):
@@ -187,7 +193,7 @@ class AccreditationSettings(models.Model):
         _("who learns of objections"),
         max_length=20,
         choices=ObjectionTransparency.choices,
-        default=ObjectionTransparency.APPLICANT,
+        default=DEFAULT_OBJECTION_TRANSPARENCY,
     )
     objection_days = models.PositiveSmallIntegerField(
         _("default non-objection period (days)"),
@@ -282,6 +288,8 @@ class ApplicationDocument(models.Model):
     digest = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("supporting document")
         verbose_name_plural = _("supporting documents")
@@ -314,6 +322,8 @@ class Objection(models.Model):
     disclose = models.BooleanField(_("the basis may be disclosed"), default=False)
     created_at = models.DateTimeField(_("lodged"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("objection")

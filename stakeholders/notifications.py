@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.services import queue_email
 
 from .choices import MemberRole, ObjectionTransparency
+from .selectors import settings_of
 
 _MESSAGES = {  # lazily translated: the texts are read when an e-mail is written
     "submit": gettext_lazy("Your application was submitted. The secretariat will review it."),
@@ -49,8 +50,7 @@ def _recipients(application: Any) -> dict[str, list[str]]:
 
 
 def _transparency(application: Any) -> str:
-    found = getattr(application.process, "accreditation_settings", None)
-    return found.objection_transparency if found else ObjectionTransparency.APPLICANT
+    return str(settings_of(application.process).objection_transparency)
 
 
 def notify_applicant(application: Any, action: str) -> None:

@@ -10,13 +10,17 @@ that read them (the non-objection procedure names applicants to States); to ever
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import is_platform_secretariat, staff_process_ids
+from core.caches import user_memo
 
-from .choices import MemberRole, Region
+from .choices import Region
 from .models import Application, Membership, Organisation
+from .querysets import organisation_ids
 
 # The words that follow "An organisation based in".
 REGION_PLACES: dict[str, Any] = {
@@ -41,27 +45,18 @@ def _runs_a_process_of(viewer: Any, organisation: Organisation) -> bool:
         return True
     if not ids:
         return False
-    cache = getattr(viewer, "_consulta_applicant_orgs", None)
-    if cache is None:
-        cache = set(
+    applicants = user_memo(
+        viewer,
+        "stakeholders.applicant_organisations",
+        lambda: set(
             Application.objects.filter(process_id__in=ids).values_list("organisation_id", flat=True)
-        )
-        viewer._consulta_applicant_orgs = cache
-    return organisation.pk in cache
+        ),
+    )
+    return organisation.pk in applicants
 
 
 def administers(viewer: Any, organisation: Organisation) -> bool:
-    if not getattr(viewer, "is_authenticated", False):
-        return False
-    cache = getattr(viewer, "_consulta_admin_of", None)
-    if cache is None:
-        cache = set(
-            Membership.objects.filter(user=viewer, role=MemberRole.ADMIN).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        viewer._consulta_admin_of = cache
-    return organisation.pk in cache
+    return organisation.pk in organisation_ids(viewer, admin=True)
 
 
 def sees_everything(viewer: Any, organisation: Organisation | None = None) -> bool:
@@ -115,3 +110,33 @@ def person_label(person: Any, organisation: Organisation | None, viewer: Any) ->
     if person_is_hidden(person, organisation, viewer):
         return _("A representative (name withheld)")
     return person.display_name or _("A representative")
+
+
+def audit_person_labels(ids: list[str], viewer: Any) -> dict[str, str]:
+    """People's names on the audit page, as this rule names them anywhere else: each person's
+    own name to them; every name to the platform's secretariat; to others, the names of people
+    they could read on some organisation's page or dossier (a person at risk, or of an
+    organisation at risk, stays "user #<id>" unless the viewer sees everything about one of their
+    organisations)."""
+    wanted = [i for i in ids if i.isdigit()]
+    if not wanted or not getattr(viewer, "is_authenticated", False):
+        return {}
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=wanted)
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+        )
+    )
+    return {
+        str(person.pk): person.display_name or person.email
+        for person in people
+        if person.pk == viewer.pk or _named_somewhere(person, viewer)
+    }
+
+
+def _named_somewhere(person: Any, viewer: Any) -> bool:
+    organisations = [m.organisation for m in person.memberships.all()]
+    if not organisations:
+        return not person_is_hidden(person, None, viewer)
+    return any(not person_is_hidden(person, o, viewer) for o in organisations)

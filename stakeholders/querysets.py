@@ -1,32 +1,242 @@
+"""Who may see and do what in the registry: one definition, for lists, pages and endpoints alike.
+
+In the manner of NetBox's `restrict(user, action)`: for a user, each action on a model is a
+condition (a `Q`). Lists filter by it (`Application.objects.restrict(user, "view")`); the
+permission on one object (permissions.py) tests the very same condition on that object in memory
+(`allows`), so that a list never shows what its detail refuses, and checking one object costs no
+query.
+
+This module imports no model of its own app (models.py imports it): it reaches other models
+through `self.model` and the relations' names.
+"""
+
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.choices import Role
+from accounts.selectors import grants_of, member_state_of
+from core.caches import user_memo
+from core.choices import PUBLIC_PROCESS_STATUSES
+from core.roles import is_platform_secretariat, staff_process_ids
+
+from .choices import DEFAULT_OBJECTION_TRANSPARENCY, MemberRole, ObjectionTransparency
+from .choices import ApplicationState as S
+
+# Member States read the dossiers of circulated applications, and what followed.
+CIRCULATED_ONWARD = (S.CIRCULATED, S.OBJECTED, S.ACCREDITED, S.NOT_ACCREDITED)
+NOTHING = Q(pk__in=[])
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def roles_in_organisations(user: Any) -> dict[int, str]:
+    """{organisation id: role} of the user's memberships, loaded once per user object."""
+    if not _signed_in(user):
+        return {}
+    return user_memo(
+        user,
+        "stakeholders.memberships",
+        lambda: dict(user.memberships.values_list("organisation_id", "role")),
+    )
+
+
+def organisation_ids(user: Any, *, admin: bool = False) -> list[int]:
+    """The organisations the user belongs to (administers, with `admin`)."""
+    roles = roles_in_organisations(user)
+    return sorted(pk for pk, role in roles.items() if not admin or role == MemberRole.ADMIN)
+
+
+def _runs(user: Any) -> set[int] | None:
+    """The processes the user is secretariat of; None for every process."""
+    return staff_process_ids(user) if _signed_in(user) else set()
+
+
+def _delegate_processes(user: Any) -> set[int] | None:
+    """The processes the user is a delegate in; None for every process."""
+    ids: set[int] = set()
+    for grant in grants_of(user) if _signed_in(user) else []:
+        if grant.role == Role.DELEGATE:
+            if grant.process_id is None:
+                return None
+            ids.add(grant.process_id)
+    return ids
+
+
+def _among(lookup: str, ids: Iterable[int] | None) -> Q:
+    """`lookup__in=ids`, where None means "any"."""
+    return Q() if ids is None else Q(**{f"{lookup}__in": sorted(ids)})
+
+
+# Organisations -----------------------------------------------------------------------------------
+
+ORGANISATION_ACTIONS = ("view", "apply", "manage")
+
+
+def organisation_condition(user: Any, action: str = "view") -> Q:
+    """`view`: every organisation is listed (some only by region: protection.py); `apply`: one's
+    own; `manage`: the ones one administers, all of them for the platform's secretariat."""
+    if action not in ORGANISATION_ACTIONS:
+        raise ValueError(f"Unknown action {action!r} on organisations.")
+    if action == "view":
+        return Q()
+    if action == "manage" and _signed_in(user) and is_platform_secretariat(user):
+        return Q()
+    return Q(pk__in=organisation_ids(user, admin=action == "manage"))
+
+
+# Applications ------------------------------------------------------------------------------------
+
+APPLICATION_ACTIONS = ("view", "edit", "review", "object")
+
+
+def _public_process(prefix: str) -> Q:
+    return Q(**{f"{prefix}process__status__in": PUBLIC_PROCESS_STATUSES})
+
+
+def _dossier(prefix: str) -> Q:
+    """A circulated application (or what followed) in a public process: what States read."""
+    return _public_process(prefix) & Q(
+        **{f"{prefix}state__in": CIRCULATED_ONWARD, f"{prefix}deadline__isnull": False}
+    )
+
+
+def application_condition(user: Any, action: str = "view", prefix: str = "") -> Q:
+    """`view`: the process's secretariat, the applicant's people (in a process they may see) and
+    Member State delegates (dossiers of circulated applications); `edit`: the applicant's people;
+    `review`: the process's secretariat; `object`: delegates in that process, on a dossier.
+    `prefix` reaches applications from another model (`"application__"`)."""
+    if action not in APPLICATION_ACTIONS:
+        raise ValueError(f"Unknown action {action!r} on applications.")
+    if action == "object":
+        if not member_state_of(user):
+            return NOTHING
+        return _among(f"{prefix}process_id", _delegate_processes(user)) & _dossier(prefix)
+    runs = _runs(user)
+    staff = _among(f"{prefix}process_id", runs)
+    own = Q(**{f"{prefix}organisation_id__in": organisation_ids(user)})
+    if action == "edit":
+        return own if runs is None else own & (_public_process(prefix) | staff)
+    if runs is None:
+        return Q()
+    if action == "review":
+        return staff
+    view = staff | (own & _public_process(prefix))
+    return view | _dossier(prefix) if member_state_of(user) else view
+
+
+# Objections --------------------------------------------------------------------------------------
+
+OBJECTION_ACTIONS = ("view", "withdraw")
+
+
+def _transparency_is(*values: str) -> Q:
+    field = "application__process__accreditation_settings"
+    shown = Q(**{f"{field}__objection_transparency__in": values})
+    if DEFAULT_OBJECTION_TRANSPARENCY in values:
+        # A process that never changed its settings runs with the default.
+        shown |= Q(**{f"{field}__isnull": True})
+    return shown
+
+
+def _published() -> Q:
+    return Q(withdrawn_at__isnull=True) & _transparency_is(ObjectionTransparency.PUBLIC)
+
+
+def objection_condition(user: Any, action: str = "view") -> Q:
+    """`view`: all for the process's secretariat; a delegate its own State's; standing ones to
+    the applicant where the process tells applicants, and to everyone where it publishes them.
+    `withdraw`: one's own State's, on an application one may object to."""
+    if action not in OBJECTION_ACTIONS:
+        raise ValueError(f"Unknown action {action!r} on objections.")
+    own_state = Q(member_state=member_state_of(user)) if member_state_of(user) else NOTHING
+    if action == "withdraw":
+        return own_state & application_condition(user, "object", "application__")
+    runs = _runs(user)
+    if runs is None:
+        return Q()
+    standing = Q(withdrawn_at__isnull=True)
+    applicant = Q(application__organisation_id__in=organisation_ids(user))
+    told = _transparency_is(ObjectionTransparency.APPLICANT, ObjectionTransparency.PUBLIC)
+    return (
+        _among("application__process_id", runs)
+        | (own_state & application_condition(user, "view", "application__"))
+        | (_published() & _public_process("application__"))
+        | (standing & told & applicant & _public_process("application__"))
+    )
+
+
+# One object, in memory ---------------------------------------------------------------------------
+
+
+def matches(node: Q, obj: Any) -> bool:
+    """Whether the object meets the condition, tested on its attributes (no query)."""
+    held = (_holds(child, obj) for child in node.children)
+    result = all(held) if node.connector == Q.AND else any(held)
+    return result != node.negated
+
+
+_LOOKUPS = {
+    "exact": lambda value, wanted: value == wanted,
+    "in": lambda value, wanted: value in wanted,
+    "isnull": lambda value, wanted: (value is None) == wanted,
+}
+
+
+def _holds(child: Any, obj: Any) -> bool:
+    if isinstance(child, Q):
+        return matches(child, obj)
+    lookup, wanted = child
+    *path, last = lookup.split("__")
+    if last not in _LOOKUPS:
+        path, last = [*path, last], "exact"
+    value = obj
+    for name in path:
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:  # a reverse one-to-one that was never made
+            value = None
+            break
+    if callable(value):  # a lookup these helpers do not know (`__startswith`…): fail loudly
+        raise ValueError(f"{lookup!r} cannot be tested in memory.")
+    return bool(_LOOKUPS[last](value, wanted))
+
+
+# Querysets ---------------------------------------------------------------------------------------
+
 
 class OrganisationQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> "OrganisationQuerySet":
+        """The organisations the user may `action`: the one rule of who sees what."""
+        return self.filter(organisation_condition(user, action))
+
+    def _related(self, name: str) -> Any:
+        return self.model._meta.get_field(name).related_model
+
     def accredited_to(self, processes: Any) -> "OrganisationQuerySet":
         """Accredited to one of these processes (a queryset the caller scoped to the viewer)."""
-        from .models import Application
-
+        applications = self._related("applications").objects
         return self.filter(
             Exists(
-                Application.objects.filter(
-                    organisation=OuterRef("pk"), process__in=processes, state="accredited"
+                applications.filter(
+                    organisation=OuterRef("pk"), process__in=processes, state=S.ACCREDITED
                 )
             )
         )
 
     def search(self, text: str, *, include_protected: bool) -> "OrganisationQuerySet":
         """Match names and acronyms, and the names of people the viewer may see."""
-        from .models import Membership
-
         text = text.strip()
         if not text:
             return self
         own = Q(name__icontains=text) | Q(acronym__icontains=text)
         # One uncorrelated subquery for the people, rather than one per organisation.
-        people = Membership.objects.filter(user__display_name__icontains=text)
+        people = self._related("memberships").objects.filter(user__display_name__icontains=text)
         if not include_protected:
             # Organisations shown only by region cannot be found by name, and protected people
             # cannot be found at all.
@@ -65,8 +275,30 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> "ApplicationQuerySet":
+        """The applications the user may `action`: the one rule of who sees what."""
+        return self.filter(application_condition(user, action))
+
     def open(self) -> "ApplicationQuerySet":
-        return self.exclude(state__in=["withdrawn", "not_accredited"])
+        return self.exclude(state__in=[S.WITHDRAWN, S.NOT_ACCREDITED])
 
     def accredited(self) -> "ApplicationQuerySet":
-        return self.filter(state="accredited")
+        return self.filter(state=S.ACCREDITED)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> "DocumentQuerySet":
+        """A supporting document goes with its application: whoever may read one reads both."""
+        if action != "view":
+            raise ValueError(f"Unknown action {action!r} on documents.")
+        return self.filter(application_condition(user, "view", "application__"))
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> "ObjectionQuerySet":
+        """The objections the user may `action`: the one rule of who learns of which."""
+        return self.filter(objection_condition(user, action))
+
+    def published(self) -> "ObjectionQuerySet":
+        """Standing objections where the process publishes them (naming the State)."""
+        return self.filter(_published())

@@ -6,7 +6,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
-from accounts.selectors import is_platform_secretariat, is_process_staff, member_state_of
+from accounts.selectors import is_process_staff, member_state_of
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
@@ -16,12 +16,14 @@ from .choices import ObjectionTransparency
 from .models import (
     AccreditationSettings,
     Application,
+    ApplicationDocument,
     Membership,
     Objection,
     Organisation,
     ThematicArea,
 )
-from .permissions import VIEW_APPLICATION
+from .permissions import EDIT_APPLICATION, OBJECT, VIEW_APPLICATIONS
+from .pipeline import EDITABLE_STATES, actions_allowed_in, current_track
 from .protection import is_anonymised, sees_everything
 
 SORTS = {
@@ -63,7 +65,8 @@ def directory(viewer: Any, filters: dict[str, Any], sort: str = "name") -> Query
         # their hidden name, country or age.
         order = ["public_as_region", *[_masked(field) for field in order], "public_id"]
     return (
-        Organisation.objects.directory(
+        Organisation.objects.restrict(viewer, "view")
+        .directory(
             filters, include_protected=include_protected, processes=processes_visible_to(viewer)
         )
         .prefetch_related(
@@ -86,7 +89,8 @@ def organisation_for(viewer: Any, public_id: str) -> Organisation:
     """Every organisation is listed (some only by region): Http404 only for unknown ids. It is
     found by its random public id, never by its sequential key (which tells its age)."""
     return get_object_or_404(
-        Organisation.objects.prefetch_related("thematic_areas"), public_id=public_id
+        Organisation.objects.restrict(viewer, "view").prefetch_related("thematic_areas"),
+        public_id=public_id,
     )
 
 
@@ -109,13 +113,18 @@ def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
-    """The organisations the user belongs to (as administrator or representative)."""
-    if not getattr(user, "is_authenticated", False):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    """The organisations the user belongs to (as administrator or representative): the ones
+    they apply for."""
+    return Organisation.objects.restrict(user, "apply").order_by("name")
+
+
+def organisation_to_apply_for(user: Any, public_id: str) -> Organisation:
+    """One of the user's organisations, or Http404."""
+    return get_object_or_404(organisations_of(user), public_id=public_id)
 
 
 def settings_of(process: Process) -> AccreditationSettings:
+    """The process's settings; the defaults, unsaved, until its secretariat changes them."""
     return AccreditationSettings.objects.filter(process=process).first() or AccreditationSettings(
         process=process
     )
@@ -147,19 +156,24 @@ def applications_in(process: Process, viewer: Any, *, state: str = "") -> QueryS
     """The process's applications the viewer may read: all for its secretariat (which may
     filter by state), the circulated dossiers (and their outcome) for delegates, none for others.
     Delegates cannot filter by state: "objected" would tell them of other States' objections."""
-    applications = Application.objects.filter(process=process).select_related(
-        "organisation", "process"
+    applications = (
+        Application.objects.restrict(viewer, "view")
+        .filter(process=process)
+        .select_related("organisation", "process")
     )
     if is_process_staff(viewer, process):
         if state in S.values:
             applications = applications.filter(state=state)
         return applications.order_by("-updated_at")
-    if member_state_of(viewer):
-        return applications.filter(
-            state__in=[S.CIRCULATED, S.OBJECTED, S.ACCREDITED, S.NOT_ACCREDITED],
-            deadline__isnull=False,
-        ).order_by("deadline")
-    return applications.none()
+    return applications.order_by("deadline", "pk")
+
+
+def has_applications_to_read(process: Process, viewer: Any) -> bool:
+    """Whether the accreditation page links to the applications page: for those who may read
+    it, once there is something there for them."""
+    if not has_perm(viewer, VIEW_APPLICATIONS, process):
+        return False
+    return applications_in(process, viewer).exists()
 
 
 def applications_of(organisation: Organisation) -> QuerySet[Application]:
@@ -174,77 +188,70 @@ def accreditations_of(organisation: Organisation, viewer: Any) -> QuerySet[Appli
 
 
 def applications_of_visible_to(organisation: Organisation, viewer: Any) -> QuerySet[Application]:
-    """All of them for its own people and the platform secretariat; for a process's secretariat,
-    those in the processes it runs; none for anyone else."""
-    from core.selectors import processes_run_by
-
-    from .permissions import APPLY
-
-    applications = applications_of(organisation)
-    if is_platform_secretariat(viewer):
-        return applications
-    if has_perm(viewer, APPLY, organisation):
-        # Its people follow their applications, in the processes they may see.
-        return applications.filter(process__in=processes_visible_to(viewer))
-    return applications.filter(process__in=processes_run_by(viewer))
+    """Its applications the viewer may open (the same rule as the application's page)."""
+    return (
+        Application.objects.restrict(viewer, "view")
+        .filter(organisation=organisation)
+        .select_related("process")
+        .order_by("-created_at")
+    )
 
 
 def application_for(viewer: Any, pk: int) -> Application:
     """An application the viewer may read, or Http404 (existence is not revealed)."""
-    from core.permissions import has_perm
-
-    application = get_object_or_404(
-        Application.objects.select_related("process", "organisation", "created_by"), pk=pk
+    return get_object_or_404(
+        Application.objects.restrict(viewer, "view").select_related(
+            "process", "organisation", "created_by"
+        ),
+        pk=pk,
     )
-    if not has_perm(viewer, VIEW_APPLICATION, application):
-        from django.http import Http404
 
-        raise Http404
-    return application
+
+def document_of(application: Application, viewer: Any, pk: int) -> ApplicationDocument:
+    """One of the application's supporting documents, if the viewer may read it, or Http404."""
+    return get_object_or_404(
+        ApplicationDocument.objects.restrict(viewer, "view").filter(application=application),
+        pk=pk,
+    )
 
 
 def objections_visible_to(application: Application, viewer: Any) -> list[dict[str, Any]]:
-    """Objections as the viewer may see them: all, with State and basis, to the secretariat; a
-    delegate its own State's; the applicant and the public as the process's transparency
-    setting says (that one was made and a disclosed basis; the State only where public)."""
-    objections = list(application.objections.all())
+    """The application's objections the viewer may learn of (querysets.objection_condition),
+    with what it may read of each: the State and the basis for the secretariat and for the
+    objecting State; otherwise the State only where the process publishes objections, and the
+    basis where its State let it be disclosed."""
+    objections = list(application.objections.restrict(viewer, "view"))
+    public = settings_of(application.process).objection_transparency == ObjectionTransparency.PUBLIC
+    staff = is_process_staff(viewer, application.process)
+    own_state = member_state_of(viewer)
 
-    def row(o: Objection, *, state: bool, basis: bool) -> dict[str, Any]:
+    def row(o: Objection) -> dict[str, Any]:
+        full = staff or (bool(own_state) and o.member_state == own_state)
         return {
             "objection": o,
-            "member_state": o.member_state if state else "",
-            "basis": o.basis if basis else "",
+            "member_state": o.member_state if full or public else "",
+            "basis": o.basis if full or o.disclose else "",
             "withdrawn": o.withdrawn_at is not None,
         }
 
-    if is_process_staff(viewer, application.process):
-        return [row(o, state=True, basis=True) for o in objections]
-    own_state = member_state_of(viewer)
-    if own_state:
-        return [row(o, state=True, basis=True) for o in objections if o.member_state == own_state]
-    transparency = settings_of(application.process).objection_transparency
-    if transparency == ObjectionTransparency.SECRETARIAT:
-        return []
-    public = transparency == ObjectionTransparency.PUBLIC
-    return [row(o, state=public, basis=o.disclose) for o in objections if o.withdrawn_at is None]
+    return [row(o) for o in objections]
 
 
 def objection_for(viewer: Any, public_id: str) -> Objection:
     """One of the delegate's own State's objections (by its public id), or Http404."""
-    state = member_state_of(viewer)
     return get_object_or_404(
-        Objection.objects.select_related("application__process"),
+        Objection.objects.restrict(viewer, "view").select_related("application__process"),
         public_id=public_id,
-        member_state=state or "--",
+        member_state=member_state_of(viewer) or "--",
     )
 
 
-def public_objections(process: Process) -> QuerySet[Objection]:
+def public_objections(process: Process, viewer: Any = None) -> QuerySet[Objection]:
     """Standing objections, where the process publishes them (naming the State)."""
-    if settings_of(process).objection_transparency != ObjectionTransparency.PUBLIC:
-        return Objection.objects.none()
     return (
-        Objection.objects.filter(application__process=process, withdrawn_at__isnull=True)
+        Objection.objects.restrict(viewer, "view")
+        .published()
+        .filter(application__process=process)
         .select_related("application__organisation")
         .order_by("created_at")
     )
@@ -272,10 +279,18 @@ def state_label(application: Application, viewer: Any) -> str:
     return str(S(visible_state(application, viewer)).label)
 
 
+def editable_by(application: Application, viewer: Any) -> bool:
+    """Whether the page offers the viewer to edit the statement and the documents now."""
+    return application.state in EDITABLE_STATES and has_perm(viewer, EDIT_APPLICATION, application)
+
+
+def open_to_objection_by(application: Application, viewer: Any) -> bool:
+    """Whether the page offers the viewer to object now (the service checks the deadline)."""
+    return application.state in (S.CIRCULATED, S.OBJECTED) and has_perm(viewer, OBJECT, application)
+
+
 def visible_allowed_actions(application: Application, viewer: Any) -> list[str]:
     """The steps open now, as they would be in the state the viewer may know."""
-    from .services.accreditation import actions_allowed_in, current_track
-
     if member_state_of(viewer) and not is_process_staff(viewer, application.process):
         return []  # Member States take no step of the pipeline; they object, or do not.
     return actions_allowed_in(visible_state(application, viewer), current_track(application))

@@ -14,20 +14,19 @@ from . import permissions as perms
 from . import selectors, services
 from .exceptions import ActionNotAllowed
 from .models import Application
+from .pipeline import ACTIONS
 
 
 def run_action(
     application: Application, action: str, *, actor: Any, data: dict[str, Any]
 ) -> Application:
     """Check who may take the action and call its service (shared by the pages and the API)."""
-    if action not in services.ACTIONS:
+    if action not in ACTIONS:
         raise Http404
-    needed = perms.REVIEW_APPLICATION if services.ACTIONS[action].by_secretariat else perms.APPLY
-    check_perm(
-        actor,
-        needed,
-        application if services.ACTIONS[action].by_secretariat else application.organisation,
-    )
+    if ACTIONS[action].by_secretariat:
+        check_perm(actor, perms.REVIEW_APPLICATION, application)
+    else:
+        check_perm(actor, perms.APPLY, application.organisation)
     handlers = {
         "submit": lambda: services.submit_application(application, actor=actor),
         "withdraw": lambda: services.withdraw_application(application, actor=actor),

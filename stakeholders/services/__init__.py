@@ -1,9 +1,6 @@
 """Writes of the registry and of accreditation."""
 
 from .accreditation import (
-    ACTIONS,
-    actions_allowed_in,
-    allowed_actions,
     carry_over_accreditations,
     circulate_application,
     close_objection_periods,
@@ -32,11 +29,8 @@ from .organisations import (
 )
 
 __all__ = [
-    "ACTIONS",
-    "actions_allowed_in",
     "accept_invitation",
     "add_document",
-    "allowed_actions",
     "carry_over_accreditations",
     "circulate_application",
     "close_objection_periods",

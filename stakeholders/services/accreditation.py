@@ -2,7 +2,6 @@
 audit log and tells the applicant by e-mail once the transaction commits."""
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import member_state_of
 from core import audit
+from core.caches import forget_user_memos
 from core.models import Process
 
 from ..choices import ApplicationState as S
@@ -18,58 +19,10 @@ from ..choices import Track
 from ..exceptions import ActionNotAllowed, NotEligible, ObjectionPeriodClosed, StakeholdersError
 from ..models import AccreditationSettings, Application, Objection, Organisation
 from ..notifications import notify_applicant
+from ..pipeline import EDITABLE_STATES, allowed_actions, current_track, track_for
+from ..selectors import settings_of
 
 MAX_STATEMENT_WORDS = 500
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    from_states: frozenset[str]
-    by_secretariat: bool
-
-
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action("submit", frozenset({S.DRAFT, S.RETURNED}), False),
-        Action(
-            "withdraw",
-            frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_REVIEW, S.CIRCULATED, S.OBJECTED}),
-            False,
-        ),
-        Action("return", frozenset({S.SUBMITTED, S.UNDER_REVIEW}), True),
-        Action("review", frozenset({S.SUBMITTED}), True),
-        Action("circulate", frozenset({S.UNDER_REVIEW}), True),
-        Action("decide", frozenset({S.UNDER_REVIEW, S.OBJECTED}), True),
-    ]
-}
-
-
-def actions_allowed_in(state: str, track: str) -> list[str]:
-    """The actions a state (and track) allows, whoever may take them."""
-    names = [name for name, action in ACTIONS.items() if state in action.from_states]
-    if state == S.UNDER_REVIEW:
-        # ECOSOC-status organisations are accredited by the secretariat directly; every other
-        # organisation goes through the non-objection procedure.
-        names.remove("circulate" if track == Track.ECOSOC else "decide")
-    return names
-
-
-# Until the circulation or the decision, the track follows the organisation's ECOSOC status as
-# verified now: a verification that lapsed sends it through the non-objection procedure.
-_TRACK_STILL_OPEN = {S.DRAFT, S.SUBMITTED, S.RETURNED, S.UNDER_REVIEW}
-
-
-def current_track(application: Application) -> str:
-    if application.state in _TRACK_STILL_OPEN:
-        return _track_for(application.organisation)
-    return str(application.track)
-
-
-def allowed_actions(application: Application) -> list[str]:
-    """The actions the application's state (and track) allows now, whoever may take them."""
-    return actions_allowed_in(str(application.state), current_track(application))
 
 
 def _lock(application: Application, action: str) -> Application:
@@ -109,11 +62,6 @@ def _transition(
     return application
 
 
-def settings_for(process: Process) -> AccreditationSettings:
-    found, _created = AccreditationSettings.objects.get_or_create(process=process)
-    return found
-
-
 def _word_count(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
 
@@ -126,10 +74,6 @@ def _check_statement(statement: str) -> None:
         )
 
 
-def _track_for(organisation: Organisation) -> str:
-    return Track.ECOSOC if organisation.ecosoc_verified else Track.OPEN
-
-
 def create_application(
     process: Process, *, actor: Any, organisation: Organisation, statement: str = ""
 ) -> Application:
@@ -140,7 +84,7 @@ def create_application(
             application = Application.objects.create(
                 process=process,
                 organisation=organisation,
-                track=_track_for(organisation),
+                track=track_for(organisation),
                 statement=statement,
                 created_by=actor if actor.is_authenticated else None,
             )
@@ -156,6 +100,7 @@ def create_application(
             _("%(organisation)s already has an application in this process.")
             % {"organisation": organisation.name}
         ) from None
+    forget_user_memos(actor)  # who applied where decides whose names its secretariat reads
     return application
 
 
@@ -164,7 +109,7 @@ def update_application(application: Application, *, actor: Any, statement: str) 
     _check_statement(statement)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.state not in (S.DRAFT, S.RETURNED):
+        if application.state not in EDITABLE_STATES:
             raise ActionNotAllowed(
                 "edit", application.get_state_display(), allowed_actions(application)
             )
@@ -187,13 +132,15 @@ def submit_application(application: Application, *, actor: Any) -> Application:
         if application.track == Track.OPEN and not application.statement.strip():
             raise NotEligible(_("Write a statement of relevance and competence before submitting."))
         _check_statement(application.statement)
-        return _transition(
+        submitted = _transition(
             application,
             actor=actor,
             action="submit",
             state=S.SUBMITTED,
             submitted_at=timezone.now(),
         )
+    forget_user_memos(actor)
+    return submitted
 
 
 def withdraw_application(application: Application, *, actor: Any) -> Application:
@@ -233,7 +180,7 @@ def circulate_application(
     with transaction.atomic():
         application = _lock(application, "circulate")
         if deadline is None:
-            deadline = today + timedelta(days=settings_for(application.process).objection_days)
+            deadline = today + timedelta(days=settings_of(application.process).objection_days)
         if deadline <= today:
             raise NotEligible(_("The deadline must be after today."))
         return _transition(
@@ -277,31 +224,50 @@ def _deadline_open(application: Application) -> bool:
     return application.deadline is not None and timezone.now().date() <= application.deadline
 
 
+# Objections --------------------------------------------------------------------------------------
+
+
+def _check_objector(actor: Any, member_state: str, basis: str) -> None:
+    if not member_state or member_state_of(actor) != member_state:
+        raise NotEligible(_("A delegate objects only on behalf of the State they represent."))
+    if not basis.strip():
+        raise NotEligible(_("Give the basis of the objection."))
+
+
+def _open_to_objections(pk: int) -> Application:
+    """The application, locked, if its non-objection period is running."""
+    application = Application.objects.select_for_update().select_related("process").get(pk=pk)
+    if application.state not in (S.CIRCULATED, S.OBJECTED) or not _deadline_open(application):
+        raise ObjectionPeriodClosed(application.deadline)
+    return application
+
+
+def _lodge(application: Application, *, actor: Any, member_state: str, **fields: Any) -> Objection:
+    try:
+        with transaction.atomic():
+            return Objection.objects.create(
+                application=application, member_state=member_state, raised_by=actor, **fields
+            )
+    except IntegrityError:
+        raise StakeholdersError(
+            _("Your State already has a standing objection to this application.")
+        ) from None
+
+
 def record_objection(
     application: Application, *, actor: Any, member_state: str, basis: str, disclose: bool
 ) -> Objection:
-    """A Member State objects while the application is circulated."""
-    if not basis.strip():
-        raise NotEligible(_("Give the basis of the objection."))
+    """A Member State's delegate objects, on its behalf, while the application is circulated."""
+    _check_objector(actor, member_state, basis)
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("process").get(pk=application.pk)
+        application = _open_to_objections(application.pk)
+        objection = _lodge(
+            application,
+            actor=actor,
+            member_state=member_state,
+            basis=basis.strip(),
+            disclose=disclose,
         )
-        if application.state not in (S.CIRCULATED, S.OBJECTED) or not _deadline_open(application):
-            raise ObjectionPeriodClosed(application.deadline)
-        try:
-            with transaction.atomic():
-                objection = Objection.objects.create(
-                    application=application,
-                    member_state=member_state,
-                    raised_by=actor,
-                    basis=basis.strip(),
-                    disclose=disclose,
-                )
-        except IntegrityError:
-            raise StakeholdersError(
-                _("Your State already has a standing objection to this application.")
-            ) from None
         audit.record(
             "stakeholders.objection.recorded",
             actor=actor,
@@ -343,51 +309,58 @@ def withdraw_objection(objection: Objection, *, actor: Any) -> Objection:
             process=application.process,
             data={"application_id": application.pk},
         )
-        if (
-            application.state == S.OBJECTED
-            and not application.objections.filter(withdrawn_at__isnull=True).exists()
-        ):
+        if application.state == S.OBJECTED and not _standing_objections(application):
             _transition(application, actor=actor, action="objections_withdrawn", state=S.CIRCULATED)
     return objection
+
+
+def _standing_objections(application: Application) -> bool:
+    return application.objections.filter(withdrawn_at__isnull=True).exists()
 
 
 def close_objection_periods(*, actor: Any = None, today: date | None = None) -> list[int]:
     """Accredit every circulated application whose deadline has passed with no standing
     objection. Idempotent: returns the ids it accredited this time."""
     today = today or timezone.now().date()
-    done = []
-    for pk in Application.objects.filter(state=S.CIRCULATED, deadline__lt=today).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            application = (
-                Application.objects.select_for_update()
-                .select_related("process", "organisation")
-                .get(pk=pk)
-            )
-            if (
-                application.state != S.CIRCULATED
-                or application.objections.filter(withdrawn_at__isnull=True).exists()
-            ):
-                continue
-            _transition(
-                application,
-                actor=actor,
-                action="accredited_without_objection",
-                state=S.ACCREDITED,
-                decided_at=timezone.now(),
-                decision_reason=_("No objection by the deadline."),
-            )
-            done.append(pk)
-    return done
+    due = Application.objects.filter(state=S.CIRCULATED, deadline__lt=today)
+    return [pk for pk in due.values_list("pk", flat=True) if _accredit_by_silence(pk, actor)]
+
+
+def _accredit_by_silence(pk: int, actor: Any) -> bool:
+    """One application, in its own transaction: accredited unless something changed since."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("process", "organisation")
+            .get(pk=pk)
+        )
+        if (
+            application.state != S.CIRCULATED
+            or application.objections.filter(withdrawn_at__isnull=True).exists()
+        ):
+            return False
+        _transition(
+            application,
+            actor=actor,
+            action="accredited_without_objection",
+            state=S.ACCREDITED,
+            decided_at=timezone.now(),
+            decision_reason=_("No objection by the deadline."),
+        )
+    return True
+
+
+# Settings and carry-over -------------------------------------------------------------------------
 
 
 def update_accreditation_settings(
     process: Process, *, actor: Any, **values: Any
 ) -> AccreditationSettings:
-    """Change how accreditation runs in a process."""
+    """Change how accreditation runs in a process (its row is made the first time)."""
     with transaction.atomic():
-        found = settings_for(process)
+        found, _created = AccreditationSettings.objects.select_for_update().get_or_create(
+            process=process
+        )
         for field, value in values.items():
             setattr(found, field, value)
         found.full_clean()
@@ -402,41 +375,53 @@ def update_accreditation_settings(
     return found
 
 
+def _has_history_in(process: Process, organisation_id: int, *, counting_withdrawals: bool) -> bool:
+    """An application under way, a decision, or (for the bulk action) a withdrawal."""
+    existing = Application.objects.filter(process=process, organisation=organisation_id)
+    if not counting_withdrawals:
+        existing = existing.exclude(state=S.WITHDRAWN)
+    return existing.exists()
+
+
+def _carried_copy(process: Process, previous: Application) -> Application | None:
+    new_round = settings_of(process).carry_over_needs_objection_round
+    now = timezone.now()
+    reason = _("Carried over from %(process)s.") % {"process": previous.process.name}
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                process=process,
+                organisation=previous.organisation,
+                track=track_for(previous.organisation),
+                state=S.UNDER_REVIEW if new_round else S.ACCREDITED,
+                statement=previous.statement,
+                carried_over_from=previous,
+                submitted_at=now,
+                decided_at=None if new_round else now,
+                decision_reason="" if new_round else reason,
+            )
+    except IntegrityError:  # the organisation applied, or opted in, at the same moment
+        return None
+
+
 def _carry_one(
     process: Process, previous: Application, actor: Any, *, allow_after_withdrawal: bool
 ) -> Application | None:
     """Carry one accreditation over, unless the organisation already has its own history in
-    this process: an application under way, a decision, or (for the bulk action) a withdrawal."""
-    existing = Application.objects.filter(process=process, organisation=previous.organisation_id)
-    if allow_after_withdrawal:
-        existing = existing.exclude(state=S.WITHDRAWN)
-    if existing.exists():
+    this process."""
+    if _has_history_in(
+        process, previous.organisation_id, counting_withdrawals=not allow_after_withdrawal
+    ):
         return None
-    new_round = settings_for(process).carry_over_needs_objection_round
-    state = S.UNDER_REVIEW if new_round else S.ACCREDITED
-    try:
-        with transaction.atomic():
-            application = Application.objects.create(
-                process=process,
-                organisation=previous.organisation,
-                track=_track_for(previous.organisation),
-                state=state,
-                statement=previous.statement,
-                carried_over_from=previous,
-                submitted_at=timezone.now(),
-                decided_at=None if new_round else timezone.now(),
-                decision_reason=""
-                if new_round
-                else _("Carried over from %(process)s.") % {"process": previous.process.name},
-            )
-    except IntegrityError:  # the organisation applied, or opted in, at the same moment
+    application = _carried_copy(process, previous)
+    if application is None:
         return None
     audit.record(
         "stakeholders.application.carried_over",
         actor=actor,
         obj=application,
         process=process,
-        data={"from_application": previous.pk, "state": state},
+        data={"from_application": previous.pk, "state": application.state},
     )
     notify_applicant(application, "carried_over")
     return application
@@ -459,6 +444,7 @@ def carry_over_accreditations(process: Process, *, actor: Any) -> list[Applicati
             _carry_one(process, previous, actor, allow_after_withdrawal=False)
             for previous in _predecessor_accreditations(process)
         ]
+    forget_user_memos(actor)
     return [a for a in carried if a is not None]
 
 
@@ -477,4 +463,5 @@ def opt_in_carry_over(process: Process, *, actor: Any, organisation: Organisatio
                 _("%(organisation)s already has an application in this process.")
                 % {"organisation": organisation.name}
             )
+    forget_user_memos(actor)
     return application

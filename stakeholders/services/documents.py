@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from core import audit
 
-from ..choices import ApplicationState as S
-from ..exceptions import InvalidDocument
+from ..exceptions import DocumentsClosed, InvalidDocument
 from ..models import Application, ApplicationDocument
+from ..pipeline import EDITABLE_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +126,18 @@ def safe_filename(name: str) -> str:
     return f"{stem or 'document'}.pdf"
 
 
+def _check_open(application: Application, *, adding: bool) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise DocumentsClosed(
+            _("Documents can be added only before submitting.")
+            if adding
+            else _("Documents can be removed only before submitting.")
+        )
+
+
 def add_document(application: Application, *, actor: Any, upload: Any) -> ApplicationDocument:
     """Attach a supporting document to a draft or returned application."""
+    _check_open(application, adding=True)  # before reading the file (and again once locked)
     if upload.size > MAX_BYTES:
         raise InvalidDocument(
             _("“%(name)s” is %(size).1f MB; the limit is 10 MB per file.")
@@ -139,8 +149,7 @@ def add_document(application: Application, *, actor: Any, upload: Any) -> Applic
     _check_pdf(content)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.state not in (S.DRAFT, S.RETURNED):
-            raise InvalidDocument(_("Documents can be added only before submitting."))
+        _check_open(application, adding=True)
         if application.documents.count() >= MAX_DOCUMENTS:
             raise InvalidDocument(
                 _("At most %(max)s documents can be attached.") % {"max": MAX_DOCUMENTS}
@@ -167,8 +176,7 @@ def remove_document(document: ApplicationDocument, *, actor: Any) -> None:
     """Remove a document from a draft or returned application."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=document.application_id)
-        if application.state not in (S.DRAFT, S.RETURNED):
-            raise InvalidDocument(_("Documents can be removed only before submitting."))
+        _check_open(application, adding=False)
         storage, name = document.file.storage, document.file.name
         document.delete()
         audit.record(

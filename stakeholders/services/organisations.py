@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts.services import queue_email
 from core import audit
+from core.caches import forget_user_memos
+from core.permissions import has_perm
 
 from ..choices import EcosocStatus, MemberRole
 from ..exceptions import DuplicateOrganisation, InvalidInvitation, StakeholdersError
 from ..models import Invitation, Membership, Organisation, ThematicArea
+from ..permissions import LIFT_PROTECTION
 from ..protection import is_anonymised
 from ..regions import region_of
 
@@ -91,6 +94,7 @@ def create_organisation(*, actor: Any, thematic_areas: Any = None, **fields: Any
                 "kind": organisation.kind,
             },
         )
+    forget_user_memos(actor)  # now one of its administrators
     return organisation
 
 
@@ -106,19 +110,12 @@ def update_organisation(
         before = {f: str(getattr(organisation, f)) for f in changes}
         for field, value in changes.items():
             setattr(organisation, field, value)
-        verified_facts = {"ecosoc_status", "name", "country"}
-        if "ecosoc_verified_at" not in changes and any(
-            str(getattr(organisation, f)) != before[f] for f in verified_facts & set(changes)
-        ):
+        if "ecosoc_verified_at" not in changes and _changed(organisation, before, VERIFIED_FACTS):
             # What the secretariat verified has changed: the verification no longer holds.
             organisation.ecosoc_verified_at = None
         # Only a new name, country or public appearance is checked against the others: a
         # twin registered since must not lock an organisation out of its own profile.
-        renamed = any(
-            str(getattr(organisation, f)).strip().lower() != before[f].strip().lower()
-            for f in ("name", "country", "public_as_region")
-            if f in changes
-        )
+        renamed = _changed(organisation, before, ("name", "country", "public_as_region"), fold=True)
         _save(organisation, thematic_areas, actor=actor, check_name=renamed)
         changed = sorted(f for f in changes if str(getattr(organisation, f)) != before[f])
         if changed or thematic_areas is not None:
@@ -129,6 +126,22 @@ def update_organisation(
                 data={"fields": changed},
             )
     return organisation
+
+
+VERIFIED_FACTS = ("ecosoc_status", "name", "country")
+
+
+def _changed(
+    organisation: Organisation, before: dict[str, str], fields: Any, *, fold: bool = False
+) -> bool:
+    """Whether any of these fields (among those being changed) differs from before."""
+
+    def norm(value: str) -> str:
+        return value.strip().lower() if fold else value
+
+    return any(
+        norm(str(getattr(organisation, f))) != norm(before[f]) for f in fields if f in before
+    )
 
 
 def _digest(token: str) -> str:
@@ -158,22 +171,20 @@ def invite_member(
             obj=organisation,
             data={"invitation_id": invitation.pk, "role": role},
         )
-        queue_email(
-            to=[email],
-            subject=_("Invitation to join %(organisation)s on Consulta")
-            % {"organisation": organisation.name},
-            body=_(
-                "You are invited to represent %(organisation)s on Consulta.\n\n"
-                "Accept the invitation within %(days)s days, after logging in or signing up "
-                "with this e-mail address:\n%(url)s\n"
-            )
-            % {
-                "organisation": organisation.name,
-                "days": INVITATION_DAYS,
-                "url": accept_url(token),
-            },
-        )
+        queue_email(to=[email], **_invitation_email(organisation, accept_url(token)))
     return invitation
+
+
+def _invitation_email(organisation: Organisation, url: str) -> dict[str, str]:
+    subject = _("Invitation to join %(organisation)s on Consulta") % {
+        "organisation": organisation.name
+    }
+    body = _(
+        "You are invited to represent %(organisation)s on Consulta.\n\n"
+        "Accept the invitation within %(days)s days, after logging in or signing up "
+        "with this e-mail address:\n%(url)s\n"
+    ) % {"organisation": organisation.name, "days": INVITATION_DAYS, "url": url}
+    return {"subject": subject, "body": body}
 
 
 def accept_invitation(token: str, *, actor: Any) -> Membership:
@@ -204,6 +215,7 @@ def accept_invitation(token: str, *, actor: Any) -> Membership:
             obj=invitation.organisation,
             data={"role": membership.role},
         )
+    forget_user_memos(actor)
     return membership
 
 
@@ -221,12 +233,15 @@ def remove_member(membership: Membership, *, actor: Any) -> None:
             obj=organisation,
             data={"user_id": membership.user_id},
         )
+    forget_user_memos(actor)
+    if Membership.user.is_cached(membership):
+        forget_user_memos(membership.user)
 
 
 def set_person_at_risk(person: Any, *, actor: Any, at_risk: bool) -> Any:
     """Mark a person at risk (anyone who manages them may); only the person themselves or the
     platform's secretariat may lift it."""
-    if not at_risk and person.at_risk and not may_lift_protection(actor, person):
+    if not at_risk and person.at_risk and not has_perm(actor, LIFT_PROTECTION, person):
         raise StakeholdersError(_("Only the person, or the secretariat, can lift this protection."))
     with transaction.atomic():
         person.at_risk = at_risk
@@ -238,12 +253,6 @@ def set_person_at_risk(person: Any, *, actor: Any, at_risk: bool) -> Any:
             data={"at_risk": at_risk},
         )
     return person
-
-
-def may_lift_protection(actor: Any, person: Any) -> bool:
-    from accounts.selectors import is_platform_secretariat
-
-    return getattr(actor, "pk", None) == person.pk or is_platform_secretariat(actor)
 
 
 def create_thematic_area(*, actor: Any, slug: str, name: str) -> ThematicArea:
