@@ -165,6 +165,10 @@ class _Checker:
         except ExpressionError as exc:
             self.error(path, str(exc))
             return ""
+        if isinstance(value, float) and not math.isfinite(value):
+            # `${rating} * 2` with no rating is NaN: no value, as a blank answer is (and JSON
+            # has no NaN to store).
+            return ""
         return value.isoformat() if isinstance(value, date | datetime | time) else value
 
     def answer(

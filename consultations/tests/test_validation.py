@@ -165,3 +165,16 @@ def test_a_long_answer_within_the_limit_is_checked_by_its_constraint(limited):
     assert good.valid, good.errors
     bad = validate_submission(limited, {"email": "a@a." + "a" * 9_000 + "!"}, "en")
     assert bad.errors == [{"field": "email", "message": "This answer is not allowed."}]
+
+
+def test_a_calculation_that_is_not_a_number_stores_no_value():
+    # `${score} * 2` with no score is NaN, which JSON cannot hold: the answer is stored blank.
+    import json
+
+    form = load_xlsform(KINDS.encode(), "kinds.md")
+    result = validate_submission(
+        form,
+        {"country": "KE", "city": "nairobi", "areas": ["ai"], "consent": "OK", "order": ["ai"]},
+    )
+    assert result.answers.get("doubled", "") == ""
+    json.loads(json.dumps(result.answers, allow_nan=False))
