@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from core.audit import register_label
         from core.roles import RoleLookup, register_role_lookup
 
@@ -19,4 +21,7 @@ class AccountsConfig(AppConfig):
                 is_process_staff=selectors.is_process_staff,
             )
         )
-        register_label("accounts.user", selectors.audit_labels)
+        if not apps.is_installed("stakeholders"):
+            # Where organisations are kept, their app names people under its protection rule
+            # (one hook per type); without them, this narrower rule is the fallback.
+            register_label("accounts.user", selectors.audit_labels)

@@ -78,9 +78,9 @@ def audit_labels(ids: list[str], viewer: Any) -> dict[str, str]:
     """People's names for the audit page: every name for the platform secretariat, one's own
     name for anyone else.
 
-    Only the platform secretariat may read every protected person's name (stakeholders'
-    protection rule); whether a person is protected from the secretariat of one process depends
-    on organisations this app does not know about, so there the others stay "user #<id>"."""
+    The fallback where stakeholders is not installed: with it, its protection rule names people
+    (stakeholders.protection.audit_person_labels), since whether a person is protected from the
+    secretariat of one process depends on organisations this app does not know about."""
     if is_platform_secretariat(viewer):
         wanted = [i for i in ids if i.isdigit()]
     else:

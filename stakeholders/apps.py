@@ -9,6 +9,7 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
+        from core.audit import register_label
         from core.demo import register_loader
         from core.navigation import add_process_link
         from core.pagecache import watch
@@ -16,7 +17,12 @@ class StakeholdersConfig(AppConfig):
         from . import (
             models,
             permissions,  # noqa: F401  (registers the permissions)
+            protection,
         )
+
+        # People are named on the audit page as everywhere else: by the protection rule (accounts
+        # registers its own, narrower, hook only where this app is not installed).
+        register_label(get_user_model()._meta.label_lower, protection.audit_person_labels)
 
         watch(
             models.Organisation,
