@@ -26,6 +26,8 @@ from .exporting import export_now
 from .models import Consultation, Draft, ExportJob, FormVersion
 from .permissions import in_audience
 from .submission import check_window
+
+# Kept here for the demo loader (consultations/demo.py), which answers through the services.
 from .submission import submit_response as submit_response
 from .tasks import build_export as build_export_task
 from .xlsform import FormDefinition, load_xlsform, to_dict
