@@ -85,6 +85,12 @@ _MD_ARTICLE = re.compile(
     + r"(.*)$",
     re.I,
 )
+# Sections (###) and titles (####) group articles in a chapter, as in ETS 185.
+_MD_DIVISION = {
+    3: re.compile(r"^section\s+([0-9]+)\b" + _SEPARATOR + r"(.*)$", re.I),
+    4: re.compile(r"^title\s+([0-9]+)\b" + _SEPARATOR + r"(.*)$", re.I),
+}
+_CLOSING_TITLES = ("conclusions", "final clause", "clause finale", "cláusula final")
 _PREAMBLE_TITLES = ("preamble", "préambule", "preámbulo", "преамбула", "الديباجة", "序言")
 
 
@@ -115,6 +121,8 @@ def markdown_events(lines: list[str], first_line: int = 1) -> Iterator[Event]:
             if level == 1:
                 if title.lower() in _PREAMBLE_TITLES:
                     yield Event(K.PREAMBLE, line)
+                elif title.lower() in _CLOSING_TITLES:
+                    yield Event(K.CONCLUSIONS, line)
                 elif c := _MD_CHAPTER.match(title):
                     yield Event(K.CHAPTER, line, c.group(1), title[: c.end(1)], c.group(2).strip())
                 else:
@@ -132,6 +140,9 @@ def markdown_events(lines: list[str], first_line: int = 1) -> Iterator[Event]:
                     )
                 label = a.group(1).replace(" ", "")
                 yield Event(K.ARTICLE, line, label, title[: a.end(1)], a.group(2).strip())
+            elif level in (3, 4) and (d := _MD_DIVISION[level].match(title)):
+                kind = K.SECTION if level == 3 else K.TITLE
+                yield Event(kind, line, d.group(1), title[: d.end(1)], d.group(2).strip())
             else:
                 raise UnreadableText(
                     line,
@@ -269,12 +280,12 @@ class Builder:
 
     def on_section(self, event: Event) -> None:
         self.close_below(K.SECTION)
-        self.open[K.SECTION] = self.add(K.SECTION, event, self.open[K.CHAPTER])
+        self.open[K.SECTION] = self.add(K.SECTION, event, self.open[K.CHAPTER], heading=event.text)
 
     def on_title(self, event: Event) -> None:
         self.close_below(K.TITLE)
         parent = self.open[K.SECTION] or self.open[K.CHAPTER]
-        self.open[K.TITLE] = self.add(K.TITLE, event, parent)
+        self.open[K.TITLE] = self.add(K.TITLE, event, parent, heading=event.text)
 
     def on_article(self, event: Event) -> None:
         if event.label in self.articles:

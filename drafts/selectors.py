@@ -81,6 +81,11 @@ class Item:
         return self.element.kind
 
     @property
+    def level(self) -> int:
+        """The heading level: chapters h2, each level below one more (axe: no level skipped)."""
+        return min(self.element.depth + 2, 6)
+
+    @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p]
 
@@ -224,3 +229,152 @@ def own_submissions(revision: Revision, viewer: Any) -> QuerySet[Submission]:
             state=SubmissionState.WITHDRAWN
         )
     ).order_by("-updated_at")
+
+
+def commented_articles(revision: Revision) -> set[int]:
+    """Ids of the articles that have published submissions or amendments."""
+    published = Submission.objects.filter(revision=revision, state=SubmissionState.PUBLISHED)
+    ids = set(published.exclude(element=None).values_list("element__article_id", flat=True))
+    ids |= set(published.values_list("articles", flat=True))
+    return {i for i in ids if i}
+
+
+def author_label(submission: Submission, viewer: Any) -> str:
+    """The organisation (or "an organisation based in <region>", as the registry decides), or
+    the Member State. People are never named here."""
+    from django_countries import countries
+
+    from stakeholders.protection import display_name
+
+    if submission.organisation is not None:
+        return display_name(submission.organisation, viewer)
+    return str(countries.name(submission.member_state) or submission.member_state)
+
+
+def person_label(submission: Submission, viewer: Any) -> str:
+    """The author's name for those who moderate; withheld where the person is protected."""
+    from stakeholders.protection import person_label as label
+
+    return label(submission.author, submission.organisation, viewer)
+
+
+def anchors_of(submission: Submission) -> list[Any]:
+    """Where the amendment's passage lies in each later revision."""
+    return list(
+        submission.anchors.select_related("revision", "element").order_by("revision__number")
+    )
+
+
+def influence_of(submission: Submission) -> list[Any]:
+    return list(submission.influence.select_related("revision").order_by("revision__number"))
+
+
+def amended_ops(submission: Submission) -> list[tuple[int, str]]:
+    """The amended element as a word diff: its text with the amendment applied."""
+    from .choices import Operation
+    from .diffing import word_diff
+
+    if submission.element is None:
+        return []
+    found = submission.element.texts.filter(language=submission.anchor_language).first()
+    text = found.text if found else ""
+    start, end = submission.position_start, submission.position_end
+    proposed = submission.proposed_text
+    if submission.operation == Operation.INSERT and start is not None and end is not None:
+        amended = f"{text[:end]} {proposed}{text[end:]}"
+    elif submission.operation == Operation.INSERT:
+        amended = f"{text} {proposed}".strip()
+    elif start is not None and end is not None:
+        replacement = proposed if submission.operation == Operation.REPLACE else ""
+        amended = text[:start] + replacement + text[end:]
+    else:
+        amended = text
+    return word_diff(text, " ".join(amended.split(" ")).replace("  ", " "))
+
+
+@dataclass
+class Group:
+    """The published entries on one article (or on the text as a whole)."""
+
+    article: Item | None
+    entries: list[Submission] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> str:
+        return self.article.eid if self.article else "general"
+
+
+def compilation(revision: Revision, viewer: Any) -> dict[str, Any]:
+    """Every published submission and amendment grouped under its article, with counts per
+    constituency (a fixed number of queries whatever the number of entries)."""
+    roots = tree(revision)
+    groups = {a.element.pk: Group(a) for a in articles(roots)}
+    general = Group(None)
+    totals: dict[str, int] = {}
+    entries = list(published_on(revision))
+    labels = constituency_labels()
+    for entry in entries:
+        entry.author_label = author_label(entry, viewer)  # type: ignore[attr-defined]
+        entry.constituency_label = labels.get(entry.constituency, entry.constituency)  # type: ignore[attr-defined]
+        targets = (
+            [entry.element.article_id or entry.element_id]
+            if entry.element_id
+            else [a.pk for a in entry.articles.all()]
+        )
+        chosen = [groups[t] for t in targets if t in groups] or [general]
+        for group in chosen:
+            group.entries.append(entry)
+            group.counts[entry.constituency] = group.counts.get(entry.constituency, 0) + 1
+        totals[entry.constituency] = totals.get(entry.constituency, 0) + 1
+    filled = [g for g in groups.values() if g.entries]
+    if general.entries:
+        filled.insert(0, general)
+    return {"groups": filled, "totals": totals, "count": len(entries)}
+
+
+def constituency_labels() -> dict[str, str]:
+    from stakeholders.choices import OrganisationKind
+
+    from .choices import STATE_CONSTITUENCY
+
+    labels = {str(k): str(v) for k, v in OrganisationKind.choices}
+    labels[STATE_CONSTITUENCY] = str(OrganisationKind.MEMBER_STATE.label)
+    return labels
+
+
+def influence_on(revision: Revision) -> list[Any]:
+    """The verdicts on the previous revision's amendments, adopted first."""
+    from .models import Influence
+
+    order = {"adopted": 0, "partly": 1, "not_reflected": 2}
+    rows = list(
+        Influence.objects.filter(revision=revision).select_related(
+            "submission__organisation", "submission__element", "element"
+        )
+    )
+    return sorted(rows, key=lambda r: (order.get(r.verdict, 3), -r.score, r.submission_id))
+
+
+def influence_tally(rows: list[Any], viewer: Any) -> dict[str, list[dict[str, Any]]]:
+    """How many proposals were reflected, per constituency and per organisation."""
+    by_constituency: dict[str, dict[str, int]] = {}
+    by_author: dict[str, dict[str, int]] = {}
+    for row in rows:
+        submission = row.submission
+        reflected = row.verdict in ("adopted", "partly")
+        for key, table in (
+            (submission.constituency, by_constituency),
+            (author_label(submission, viewer), by_author),
+        ):
+            cell = table.setdefault(key, {"proposals": 0, "reflected": 0, "adopted": 0})
+            cell["proposals"] += 1
+            cell["reflected"] += int(reflected)
+            cell["adopted"] += int(row.verdict == "adopted")
+    labels = constituency_labels()
+    return {
+        "constituencies": [
+            {"key": k, "label": labels.get(k, k), **v} for k, v in sorted(by_constituency.items())
+        ],
+        "authors": [{"label": k, **v} for k, v in sorted(by_author.items())],
+    }

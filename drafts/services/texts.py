@@ -120,9 +120,11 @@ def import_revision(
             process=text.process,
             data={"number": number, "languages": list(trees), "elements": len(elements)},
         )
-        from .anchoring import carry_forward
+        from core.tasks import enqueue_on_commit
 
-        transaction.on_commit(lambda: carry_forward(revision.pk))
+        from ..tasks import follow_new_revision
+
+        enqueue_on_commit(follow_new_revision, revision.pk)
     return revision
 
 
