@@ -89,7 +89,10 @@ def organisation_for(viewer: Any, public_id: str) -> Organisation:
     """Every organisation is listed (some only by region): Http404 only for unknown ids. It is
     found by its random public id, never by its sequential key (which tells its age)."""
     return get_object_or_404(
-        Organisation.objects.restrict(viewer, "view").prefetch_related("thematic_areas"),
+        Organisation.objects.restrict(viewer, "view").prefetch_related(
+            "thematic_areas",
+            Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+        ),
         public_id=public_id,
     )
 
@@ -124,10 +127,12 @@ def organisation_to_apply_for(user: Any, public_id: str) -> Organisation:
 
 
 def settings_of(process: Process) -> AccreditationSettings:
-    """The process's settings; the defaults, unsaved, until its secretariat changes them."""
-    return AccreditationSettings.objects.filter(process=process).first() or AccreditationSettings(
-        process=process
-    )
+    """The process's settings; the defaults, unsaved, until its secretariat changes them. Read
+    once per process object (lists load them with `process__accreditation_settings`)."""
+    try:
+        return process.accreditation_settings  # type: ignore[attr-defined]
+    except AccreditationSettings.DoesNotExist:
+        return AccreditationSettings(process=process)
 
 
 def accredited_in(process: Process, viewer: Any = None) -> QuerySet[Application]:
@@ -159,7 +164,8 @@ def applications_in(process: Process, viewer: Any, *, state: str = "") -> QueryS
     applications = (
         Application.objects.restrict(viewer, "view")
         .filter(process=process)
-        .select_related("organisation", "process")
+        .select_related("organisation", "process__accreditation_settings")
+        .prefetch_related("objections")
     )
     if is_process_staff(viewer, process):
         if state in S.values:
@@ -192,7 +198,8 @@ def applications_of_visible_to(organisation: Organisation, viewer: Any) -> Query
     return (
         Application.objects.restrict(viewer, "view")
         .filter(organisation=organisation)
-        .select_related("process")
+        .select_related("process__accreditation_settings")
+        .prefetch_related("objections")
         .order_by("-created_at")
     )
 
@@ -224,14 +231,16 @@ def objections_visible_to(application: Application, viewer: Any) -> list[dict[st
     public = settings_of(application.process).objection_transparency == ObjectionTransparency.PUBLIC
     staff = is_process_staff(viewer, application.process)
     own_state = member_state_of(viewer)
+    may_object = open_to_objection_by(application, viewer)
 
     def row(o: Objection) -> dict[str, Any]:
-        full = staff or (bool(own_state) and o.member_state == own_state)
+        own = bool(own_state) and o.member_state == own_state
         return {
             "objection": o,
-            "member_state": o.member_state if full or public else "",
-            "basis": o.basis if full or o.disclose else "",
+            "member_state": o.member_state if staff or own or public else "",
+            "basis": o.basis if staff or own or o.disclose else "",
             "withdrawn": o.withdrawn_at is not None,
+            "withdrawable": own and may_object and o.withdrawn_at is None,
         }
 
     return [row(o) for o in objections]
@@ -265,9 +274,12 @@ def visible_state(application: Application, viewer: Any) -> str:
     transparency = settings_of(application.process).objection_transparency
     own_state = member_state_of(viewer)
     if own_state:
-        # A delegate sees only its own State's objections.
-        own = application.objections.filter(member_state=own_state, withdrawn_at__isnull=True)
-        if transparency != ObjectionTransparency.PUBLIC and not own.exists():
+        # A delegate learns only of its own State's objection (the lists prefetch objections).
+        own = any(
+            o.member_state == own_state and o.withdrawn_at is None
+            for o in application.objections.all()
+        )
+        if transparency != ObjectionTransparency.PUBLIC and not own:
             return str(S.CIRCULATED)
         return str(application.state)
     if transparency == ObjectionTransparency.SECRETARIAT:

@@ -372,6 +372,7 @@ def update_accreditation_settings(
             process=process,
             data={k: str(v) for k, v in values.items()},
         )
+    process.accreditation_settings = found  # what settings_of reads on this process from now
     return found
 
 
