@@ -119,6 +119,10 @@ def find_again(text: str, *, exact: str, prefix: str, suffix: str) -> Found:
     alignment = fuzz.partial_ratio_alignment(exact, text)
     if alignment is not None and alignment.score >= FUZZY_THRESHOLD:
         start, end = alignment.dest_start, alignment.dest_end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         return Found("fuzzy", start, end, alignment.score, text[start:end])
     best = alignment.score if alignment is not None else 0.0
     return Found(

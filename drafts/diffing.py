@@ -74,14 +74,11 @@ class ArticleChange:
     new: Item | None
     ops: list[Op] = field(default_factory=list)
     similarity: float = 100.0
+    changed_wording: bool = True
 
     @property
     def eid(self) -> str:
         return (self.new or self.old).eid  # type: ignore[union-attr]
-
-    @property
-    def changed_wording(self) -> bool:
-        return any(op != 0 for op, _ in self.ops)
 
 
 def content(item: Item) -> str:
@@ -152,11 +149,12 @@ def compare(old: Revision, new: Revision, language: str = "") -> list[ArticleCha
             changes.append(ArticleChange("removed", a, None, [(-1, plain_text(a))], 0.0))
         else:
             ops = word_diff(plain_text(a), plain_text(b))
+            reworded = content(a) != content(b)
             if a.element.label != b.element.label:
                 status = "renumbered"
             else:
-                status = "changed" if any(op != 0 for op, _ in ops) else "unchanged"
-            changes.append(ArticleChange(status, a, b, ops, score))
+                status = "changed" if reworded else "unchanged"
+            changes.append(ArticleChange(status, a, b, ops, score, reworded))
     return _in_new_order(changes, new_items)
 
 
@@ -191,6 +189,7 @@ def as_json(change: ArticleChange) -> dict[str, Any]:
         "old": side(change.old),
         "new": side(change.new),
         "similarity": round(change.similarity, 1),
+        "wording_changed": change.changed_wording,
         "changes": [
             {"op": {-1: "delete", 0: "equal", 1: "insert"}[op], "text": text}
             for op, text in change.ops

@@ -37,6 +37,16 @@ def _new_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
     return covered / (end - start)
 
 
+def _stays_outside(quote: str, text: str, start: int, end: int) -> bool:
+    """Whether the passage to be replaced is still in the text, away from the new wording."""
+    at = text.find(quote)
+    while at != -1:
+        if at + len(quote) <= start or at >= end:
+            return True
+        at = text.find(quote, at + 1)
+    return False
+
+
 def _widen(text: str, start: int, end: int) -> str:
     """The matching passage, widened to whole words."""
     while start > 0 and not text[start - 1].isspace():
@@ -107,7 +117,7 @@ def _judge_wording(
     if share < NEW_SHARE:
         return Finding(Verdict.NOT_REFLECTED, score, evidence, _("The matching words are not new."))
     if score >= ADOPTED and (not short or score == 100.0):
-        if quote and quote in new_text:
+        if quote and _stays_outside(quote, new_text, start, end):
             return Finding(
                 Verdict.PARTLY,
                 score,

@@ -365,6 +365,8 @@ def submission_detail(request: HttpRequest, submission: Any, public_id: str) -> 
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: HttpRequest, submission: Any, public_id: str) -> HttpResponse:
     """Change a draft before sending it."""
+    if submission.state != "draft":
+        raise PermissionDenied(_("Only a draft can be changed."))
     revision = submission.revision
     speaks = (
         f"org:{submission.organisation.public_id}"
