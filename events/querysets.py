@@ -43,8 +43,8 @@ def condition(user: Any, action: str = "view", *, via: str = "") -> Q:
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r} on events.")
     runs = staff_process_ids(user) if _signed_in(user) else set()
-    if runs is None:  # the platform's secretariat
-        return Q()
+    if runs is None:  # the platform's secretariat; not Q(), which `|` would drop
+        return Q(**{f"{via}pk__isnull": False})
     manage = Q(**{f"{via}process_id__in": sorted(runs)})
     if _signed_in(user):
         manage |= Q(**{f"{via}pk__in": _organised_by(user)})

@@ -17,6 +17,7 @@ from core.fields import is_id
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
+from stakeholders.choices import MemberRole
 from stakeholders.models import Organisation
 from stakeholders.protection import (
     display_name,
@@ -231,16 +232,16 @@ def rotation_for(event: Event, viewer: Any) -> list[dict[str, Any]]:
     """For an organisation's administrators: who holds its places and who waits, to swap."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    from stakeholders.models import Membership
-
-    administered = Membership.objects.filter(user=viewer, role="admin").values_list(
-        "organisation_id", flat=True
-    )
+    places = event.registrations.filter(
+        organisation__memberships__user=viewer,
+        organisation__memberships__role=MemberRole.ADMIN,
+        state__in=[R.CONFIRMED, R.WAITING],
+    ).select_related("user", "organisation")
+    by_organisation: dict[int | None, list[Registration]] = {}
+    for r in places.order_by("created_at", "id"):
+        by_organisation.setdefault(r.organisation_id, []).append(r)
     found = []
-    for organisation_id in administered:
-        mine = event.registrations.filter(organisation_id=organisation_id).select_related(
-            "user", "organisation"
-        )
+    for mine in by_organisation.values():
         holders = [r for r in mine if r.state == R.CONFIRMED]
         waiting = [r for r in mine if r.state == R.WAITING]
         if holders and waiting:
