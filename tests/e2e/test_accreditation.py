@@ -81,6 +81,11 @@ def test_an_application_from_draft_to_accredited(
     applicant.click("button:has-text('Submit')")
     assert state_of(applicant) == "submitted"
     application_url = applicant.url
+    # The secretariat's queue is not the applicant's to read, nor offered on the page.
+    assert applicant.goto("/processes/ahc-cybercrime/applications/").status == 403
+    applicant.goto("/processes/ahc-cybercrime/accreditation/")
+    assert applicant.locator("a:has-text('Applications')").count() == 0
+    applicant.goto(application_url)
 
     staff = browser_for(browser, live_server, people["staff"].email)
     staff.goto("/processes/ahc-cybercrime/applications/")
