@@ -391,47 +391,45 @@ def representation(
         s for e in events.prefetch_related("speakers__organisation") for s in e.speakers.all()
     ]
     people = {
-        "participants": [
-            (
-                r.organisation.kind if r.organisation else "",
-                r.organisation.region if r.organisation else "",
-                r.user.gender,
-            )
-            for r in regs
-        ],
-        "speakers": [
-            (
-                s.organisation.kind if s.organisation else "",
-                s.organisation.region if s.organisation else "",
-                s.gender,
-            )
-            for s in speakers
-        ],
+        "participants": [_described(r.organisation, r.user.gender) for r in regs],
+        "speakers": [_described(s.organisation, s.gender) for s in speakers],
     }
-    figures: dict[str, dict[str, Any]] = {}
-    for who, rows in people.items():
-        figures[who] = {}
-        for index, dimension in enumerate(("kind", "region", "gender")):
-            tally = Counter(row[index] or "" for row in rows)
-            keys = sorted(tally, key=lambda key: -tally[key])
-            counts = [[tally[key]] for key in keys]
-            # The groups share out the total, which is shown: protected as one column.
-            shown: list[list[Cell]] = (
-                protect(counts, [len(rows)], additive=True)
-                if public
-                else [[tally[key]] for key in keys]
-            )
-            cells: dict[str, Cell] = {key: line[0] for key, line in zip(keys, shown, strict=True)}
-            figures[who][dimension] = {
-                "total": len(rows),
-                "targets": (targets or {}).get(dimension, {}),
-                "cells": cells,
-                "shares": {
-                    key: (None if isinstance(cell, str) else round(100 * tally[key] / len(rows)))
-                    for key, cell in cells.items()
-                },
-            }
-    return figures
+    return {
+        who: {
+            dimension: _figure(rows, index, public, (targets or {}).get(dimension, {}))
+            for index, dimension in enumerate(("kind", "region", "gender"))
+        }
+        for who, rows in people.items()
+    }
+
+
+def _described(organisation: Organisation | None, gender: str) -> tuple[str, str, str]:
+    if organisation is None:
+        return "", "", gender
+    return organisation.kind, organisation.region, gender
+
+
+def _figure(
+    rows: list[tuple[str, str, str]], index: int, public: bool, targets: dict[str, int]
+) -> dict[str, Any]:
+    """One dimension's groups, counted; protected where the figure is public."""
+    tally = Counter(row[index] or "" for row in rows)
+    keys = sorted(tally, key=lambda key: -tally[key])
+    counts = [[tally[key]] for key in keys]
+    # The groups share out the total, which is shown: protected as one column.
+    shown: list[list[Cell]] = (
+        protect(counts, [len(rows)], additive=True) if public else [[tally[key]] for key in keys]
+    )
+    cells: dict[str, Cell] = {key: line[0] for key, line in zip(keys, shown, strict=True)}
+    return {
+        "total": len(rows),
+        "targets": targets,
+        "cells": cells,
+        "shares": {
+            key: (None if isinstance(cell, str) else round(100 * tally[key] / len(rows)))
+            for key, cell in cells.items()
+        },
+    }
 
 
 def scope_targets(scope: Any) -> dict[str, dict[str, int]]:

@@ -41,14 +41,7 @@ def request_floor(
 ) -> FloorRequest:
     """An accredited organisation (by its id, or its public id) asks to speak under an agenda
     item, once."""
-    accredited = accredited_organisations_of(actor, item.event.process)
-    organisation = (
-        accredited.filter(**organisation_lookup(organisation_id)).first()
-        if organisation_id
-        else accredited.first()
-    )
-    if organisation is None:
-        raise NotAccredited()
+    organisation = _speaking_for(actor, item, organisation_id)
     request = FloorRequest(
         agenda_item=item,
         organisation=organisation,
@@ -70,6 +63,17 @@ def request_floor(
             % {"organisation": organisation.name}
         ) from None
     return request
+
+
+def _speaking_for(actor: Any, item: AgendaItem, organisation_id: int | str | None) -> Any:
+    """The organisation named (the first, if none is), among the actor's accredited ones."""
+    accredited = accredited_organisations_of(actor, item.event.process)
+    if organisation_id:
+        accredited = accredited.filter(**organisation_lookup(organisation_id))
+    organisation = accredited.first()
+    if organisation is None:
+        raise NotAccredited()
+    return organisation
 
 
 def withdraw_floor_request(request: FloorRequest, *, actor: Any) -> FloorRequest:
