@@ -240,6 +240,21 @@ def test_objections_are_refused_before_circulation(process, delegate):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("who", ["delegate", "process_secretariat"])
+def test_a_delegate_objects_only_on_behalf_of_its_own_state(request, process, who):
+    application = make_application(process, make_organisation(), state="circulated")
+    with pytest.raises(NotEligible, match="on behalf of the State they represent"):
+        services.record_objection(
+            application,
+            actor=request.getfixturevalue(who),
+            member_state="FR",
+            basis="b",
+            disclose=False,
+        )
+    assert not Objection.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_state_objects_once_and_may_withdraw_before_the_deadline(process, delegate):
     application = make_application(process, make_organisation(), state="circulated")
     objection = services.record_objection(
