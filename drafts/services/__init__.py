@@ -6,6 +6,7 @@ from .influence import track_influence
 from .submissions import (
     WORD_LIMIT,
     Draft,
+    attach_document,
     create_submission,
     moderate_submission,
     read_attachment,
@@ -25,6 +26,7 @@ from .texts import (
 __all__ = [
     "WORD_LIMIT",
     "Draft",
+    "attach_document",
     "create_submission",
     "moderate_submission",
     "read_attachment",

@@ -377,3 +377,18 @@ def _store_attachment(submission: Submission, content: bytes, name: str, actor: 
         process=submission.revision.text.process,
         data={"size": len(content), "sha256": hashlib.sha256(content).hexdigest()},
     )
+
+
+def attach_document(submission: Submission, *, actor: Any, upload: Any) -> Submission:
+    """Attach one PDF to a draft (replacing any before it)."""
+    content, name = read_attachment(upload)
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update()
+            .select_related("revision__text__process")
+            .get(pk=submission.pk)
+        )
+        if locked.state != S.DRAFT:
+            raise StepNotAllowed(locked.get_state_display(), _("changed"), [])
+        _store_attachment(locked, content, name, actor)
+    return locked

@@ -117,7 +117,8 @@ def test_anchors_are_carried_exact_fuzzy_or_orphaned_with_the_reason(
         quote="by infringing security measures",
     )
     revised = REVISED.replace(
-        "2. A State Party may require that the offence be committed by infringing security measures.",
+        "2. A State Party may require that the offence be committed by infringing security "
+        "measures.",
         "2. A State Party may require a dishonest intent.",
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,119 @@
+"""Pages: importing, writing, sending and moderating through forms; bad input is a clear
+error on the page (400), nothing stored, never a 500."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from drafts.models import Revision, Submission
+from tests import builders
+from tests.access import client_for
+
+from .conftest import ETS_185
+
+
+def test_the_secretariat_imports_ets_185_through_the_page(process, text, process_secretariat):
+    client = client_for(process_secretariat)
+    upload = SimpleUploadedFile("ets185.md", ETS_185.read_bytes())
+    response = client.post(
+        f"/texts/{text.slug}/import/",
+        {"title": "ETS 185", "file": upload, "format": "ets", "language": "en"},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"] + "?language=nl")
+    assert "Wederrechtelijke toegang" in page.content.decode()
+
+
+def test_an_unreadable_import_names_the_line_on_the_page(text, process_secretariat):
+    client = client_for(process_secretariat)
+    content = builders.DRAFT_TEXT.replace("## Article 4. Illegal", "## Article 3. Illegal")
+    upload = SimpleUploadedFile("draft.md", content.encode())
+    response = client.post(
+        f"/texts/{text.slug}/import/",
+        {"title": "Broken", "file": upload, "format": "markdown", "language": "en"},
+    )
+    assert response.status_code == 400
+    line = content.splitlines().index("## Article 3. Illegal interception") + 1
+    assert f"Line {line}: Article 3 appears twice" in response.content.decode()
+    assert not Revision.objects.exists()
+
+
+def test_a_stakeholder_writes_an_amendment_and_a_moderator_publishes_it(
+    revision, accredited, moderator
+):
+    user, organisation = accredited
+    client = client_for(user)
+    url = f"/texts/{revision.text.slug}/revisions/1/submissions/new/?article=chp_2__art_3"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "kind": "amendment",
+            "speaks_for": f"org:{organisation.public_id}",
+            "language": "en",
+            "title": "Intent",
+            "body": "Protect research.",
+            "element": "chp_2__art_3__para_1",
+            "operation": "replace",
+            "quote": "without right",
+            "proposed_text": "without right and with dishonest intent",
+            "article_scope": "chp_2__art_3",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    detail = client.get(response["Location"]).content.decode()
+    assert "with dishonest intent</ins>" in detail
+    submission = Submission.objects.get()
+    client.post(f"/submissions/{submission.public_id}/submit/")
+    submission.refresh_from_db()
+    assert submission.state == "pending"
+    moderating = client_for(moderator)
+    assert (
+        submission.title
+        in moderating.get(f"/texts/{revision.text.slug}/revisions/1/moderation/").content.decode()
+    )
+    moderating.post(f"/submissions/{submission.public_id}/moderate/", {"decision": "publish"})
+    submission.refresh_from_db()
+    assert submission.state == "published"
+    compilation = client_for(None).get(f"/texts/{revision.text.slug}/revisions/1/compilation/")
+    assert "Digital Rights Watch" in compilation.content.decode()
+    pdf = client_for(None).get(f"/texts/{revision.text.slug}/revisions/1/compilation.pdf")
+    assert pdf.content.startswith(b"%PDF-")
+
+
+def test_a_form_with_a_fake_pdf_is_refused_on_the_page(revision, accredited):
+    user, organisation = accredited
+    response = client_for(user).post(
+        f"/texts/{revision.text.slug}/revisions/1/submissions/new/",
+        {
+            "kind": "written",
+            "speaks_for": f"org:{organisation.public_id}",
+            "language": "en",
+            "body": "Words.",
+            "attachment": SimpleUploadedFile("x.pdf", b"GIF89a"),
+        },
+    )
+    assert response.status_code == 400
+    assert "not a PDF" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("step", ["moderate", "submit", "withdraw", "unknown"])
+def test_steps_by_people_who_may_not_take_them_are_refused(
+    revision, accredited, other_process, step
+):
+    user, organisation = accredited
+    from drafts import services
+
+    draft = services.Draft(
+        kind="written", speaks_for=f"org:{organisation.public_id}", language="en", body="Words."
+    )
+    submission = services.submit_submission(
+        services.create_submission(revision, actor=user, draft=draft), actor=user
+    )
+    outsider = builders.make_user("mod.o@example.org", role="moderator", process=other_process)
+    response = client_for(outsider).post(
+        f"/submissions/{submission.public_id}/{step}/", {"decision": "publish"}
+    )
+    assert response.status_code == 404
+    submission.refresh_from_db()
+    assert submission.state == "pending"
