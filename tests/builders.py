@@ -338,3 +338,27 @@ def make_accredited_representative(
     organisation = make_organisation(admin=user, **fields)
     make_application(process, organisation, state="accredited")
     return user, organisation
+
+
+def make_deliberation(process: Process, actor: User | None = None, **overrides: Any) -> Any:
+    """An open deliberation with three seed statements (numbers 0, 1, 2), unless told otherwise."""
+    from analysis import services
+
+    status = overrides.pop("status", "open")
+    fields: dict[str, Any] = {
+        "slug": "ppp-talk",
+        "title": "Partnerships against cybercrime",
+        "question": "How should companies and governments work together?",
+        "audience": "public",
+        "identity": "anonymous",
+        "seeds": [
+            "Data should be shared only under a court order.",
+            "Partnerships need independent oversight.",
+            "Small businesses need free incident response.",
+        ],
+    }
+    fields.update(overrides)
+    deliberation = services.create_deliberation(process, actor=actor, **fields)
+    for step in {"draft": [], "open": ["open"], "closed": ["open", "closed"]}[status]:
+        services.set_status(deliberation, step, actor=actor)
+    return deliberation

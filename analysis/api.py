@@ -1,0 +1,221 @@
+"""Endpoints of deliberations: deliberations, statements, votes and the opinion map."""
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.pagination import paginate
+
+from api.errors import ApiError, responses
+from api.pagination import PagePagination
+from core.permissions import VIEW_PROCESS, has_perm
+from core.selectors import process_for
+
+from . import permissions as perms
+from . import selectors, services
+from .choices import VOTE_NAMES, MapState
+from .exceptions import (
+    AlreadyJoined,
+    AnalysisError,
+    InvalidStatement,
+    InvalidVote,
+    NotInAudience,
+    NotOpen,
+    SignInRequired,
+    StatementNotVotable,
+    UnknownStatement,
+)
+from .models import Deliberation
+
+router = Router(tags=["deliberations"])
+
+
+class DeliberationOut(Schema):
+    slug: str
+    process: str
+    title: str
+    question: str
+    audience: str
+    identity: str
+    status: str
+    url: str
+
+
+class StatementOut(Schema):
+    number: int
+    text: str
+    is_seed: bool
+    status: str
+    agrees: int
+    disagrees: int
+    passes: int
+
+
+class VoteIn(Schema):
+    statement: int = Field(..., ge=0, description="the statement's number")
+    vote: Literal["agree", "disagree", "pass"]
+    participant_token: str = Field(
+        "",
+        max_length=200,
+        description="in anonymous deliberations, the token given on the first vote",
+    )
+
+
+class VoteOut(Schema):
+    statement: int
+    vote: str
+    changed: bool
+    participant_token: str = Field(
+        "", description="keep it: it is your only way back to your votes"
+    )
+
+
+class StatementIn(Schema):
+    text: str = Field(..., min_length=1, max_length=500)
+    participant_token: str = Field("", max_length=200)
+
+
+def _payload(d: Deliberation) -> dict[str, Any]:
+    return {
+        "slug": d.slug,
+        "process": d.process.slug,
+        "title": d.title,
+        "question": d.question,
+        "audience": d.audience,
+        "identity": d.identity,
+        "status": d.status,
+        "url": f"/deliberations/{d.slug}/",
+    }
+
+
+def _deliberation(request: HttpRequest, slug: str, permission: str = perms.VIEW) -> Deliberation:
+    deliberation = selectors.deliberation_for(request.user, slug)
+    if not has_perm(request.user, permission, deliberation):
+        if not request.user.is_authenticated:
+            raise AuthenticationError()
+        raise ApiError(403, "You may not do this.")
+    return deliberation
+
+
+@router.get(
+    "/processes/{slug}/deliberations",
+    response=responses({200: list[DeliberationOut]}, 404),
+    summary="List a process's deliberations",
+)
+@paginate(PagePagination)
+def list_deliberations(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """The deliberations of a process the caller may see."""
+    process = process_for(request.user, slug)
+    if not has_perm(request.user, VIEW_PROCESS, process):
+        raise ApiError(404, "Not found.")
+    return [_payload(d) for d in selectors.deliberations_in(process, request.user)]
+
+
+@router.get(
+    "/deliberations/{slug}",
+    response=responses({200: DeliberationOut}, 404),
+    summary="Read a deliberation",
+)
+def get_deliberation(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """One deliberation."""
+    return _payload(_deliberation(request, slug))
+
+
+@router.get(
+    "/deliberations/{slug}/statements",
+    response=responses({200: list[StatementOut]}, 404),
+    summary="A deliberation's statements",
+)
+@paginate(PagePagination)
+def list_statements(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Accepted statements with their vote counts (every statement for the secretariat)."""
+    deliberation = _deliberation(request, slug)
+    staff = has_perm(request.user, perms.MANAGE, deliberation)
+    return selectors.statements_of(deliberation, moderation=staff)
+
+
+_STATUS = {
+    NotOpen: 409,
+    StatementNotVotable: 409,
+    AlreadyJoined: 409,
+    UnknownStatement: 404,
+    InvalidVote: 422,
+    InvalidStatement: 422,
+}
+
+
+def _refusal(request: HttpRequest, exc: AnalysisError) -> Exception:
+    if isinstance(exc, NotInAudience | SignInRequired):
+        if not request.user.is_authenticated:
+            return AuthenticationError()
+        return ApiError(403, str(exc))
+    return ApiError(_STATUS.get(type(exc), 409), str(exc))
+
+
+@router.post(
+    "/deliberations/{slug}/votes",
+    response=responses({200: VoteOut, 201: VoteOut}, 401, 403, 404, 409, 422),
+    summary="Vote on a statement",
+)
+def post_vote(request: HttpRequest, slug: str, payload: VoteIn) -> HttpResponse:
+    """Agree, disagree or pass. The same vote again changes nothing (200); a new one 201."""
+    deliberation = _deliberation(request, slug)
+    try:
+        _vote, changed, token = services.cast_vote(
+            deliberation,
+            actor=request.user,
+            statement_number=payload.statement,
+            value=VOTE_NAMES[payload.vote],
+            token=payload.participant_token,
+        )
+    except AnalysisError as exc:
+        raise _refusal(request, exc) from None
+    body = {
+        "statement": payload.statement,
+        "vote": payload.vote,
+        "changed": changed,
+        "participant_token": token if token != payload.participant_token else "",
+    }
+    return JsonResponse(body, status=201 if changed else 200)
+
+
+@router.post(
+    "/deliberations/{slug}/statements",
+    response=responses({201: StatementOut}, 401, 403, 404, 409, 422),
+    summary="Write a statement",
+)
+def post_statement(request: HttpRequest, slug: str, payload: StatementIn) -> HttpResponse:
+    """A participant's statement, shown once moderated."""
+    deliberation = _deliberation(request, slug)
+    try:
+        statement, _token = services.submit_statement(
+            deliberation, actor=request.user, text=payload.text, token=payload.participant_token
+        )
+    except AnalysisError as exc:
+        raise _refusal(request, exc) from None
+    body = {
+        "number": statement.number,
+        "text": statement.text,
+        "is_seed": False,
+        "status": statement.status,
+        "agrees": 0,
+        "disagrees": 0,
+        "passes": 0,
+    }
+    return JsonResponse(body, status=201)
+
+
+@router.get(
+    "/deliberations/{slug}/opinion-groups",
+    response=responses({200: dict[str, Any]}, 404),
+    summary="The opinion groups (Polis's math)",
+)
+def get_opinion_groups(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Participants' positions by group, representative statements, consensus and
+    group-informed consensus; computed again first if votes changed since."""
+    deliberation = _deliberation(request, slug)
+    found = selectors.opinion_map_of(deliberation)
+    if not found.is_current and found.state != MapState.QUEUED:
+        found = services.request_opinion_map(deliberation)
+    return {"state": found.state, "current": found.is_current, **found.result}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("processes/<slug:slug>/deliberations/", views.deliberation_list, name="list"),
+    path("processes/<slug:slug>/deliberations/new/", views.deliberation_create, name="create"),
+    path("deliberations/<slug:slug>/", views.deliberation_detail, name="detail"),
+    path("deliberations/<slug:slug>/vote/", views.vote, name="vote"),
+    path("deliberations/<slug:slug>/statements/", views.statement_add, name="statement_add"),
+    path("deliberations/<slug:slug>/map/", views.opinion_map, name="map"),
+    path("deliberations/<slug:slug>/moderate/", views.moderate, name="moderate"),
+    path("deliberations/<slug:slug>/status/", views.deliberation_status, name="status"),
+    path("deliberations/<slug:slug>/export/<str:name>.csv", views.export, name="export"),
+    path("consultations/<slug:slug>/campaigns/", views.campaigns, name="campaigns"),
+]
