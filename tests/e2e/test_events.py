@@ -1,5 +1,6 @@
 """Registration, cancellation and promotion from the waiting list by two people in two
-browsers, and a speakers list run from the chair's view; axe-core checks every page."""
+browsers, a speakers list run from the chair's view, and an organiser's administrator finding
+the draft they prepare; axe-core checks every page."""
 
 import re
 
@@ -101,3 +102,19 @@ def test_a_speakers_list_from_request_to_the_chairs_view(browser, live_server, a
     assert "Voice 1" in chair.locator(".chair-now").inner_text()
     chair.click("button:has-text('Statement given')")
     assert "Every statement" in chair.locator("main").inner_text()
+
+
+def test_an_organisers_admin_prepares_their_draft_event(browser, live_server, assert_accessible):
+    process = make_process(slug="cosp", name="Conference")
+    admin = make_user("organiser@example.org")
+    organisation = make_organisation(admin, name="Organising Network", country="FR")
+    event = make_event(process, status="draft", title="A side event in preparation")
+    services.add_organiser(event, organisation, actor=None)
+    page = signed_in(browser, live_server, admin.email)
+    page.goto("/events/")
+    page.click("text=A side event in preparation")
+    page.wait_for_url(re.compile(r"/events/side-event/$"))
+    assert_accessible(page)
+    page.click("text=Run this event")
+    page.wait_for_url(re.compile(r"/events/side-event/manage/$"))
+    assert_accessible(page)
