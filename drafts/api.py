@@ -241,7 +241,7 @@ def submission_payload(s: Submission, viewer: Any) -> dict[str, Any]:
     decides (never a protected person), the moderation reason to the author and moderators."""
     private = s.author_id == getattr(viewer, "pk", None) or has_perm(viewer, perms.MODERATE, s)
     target = None
-    if s.element_id:
+    if s.element is not None:
         selectors_: list[dict[str, Any]] = []
         if s.quote_exact:
             selectors_ = [
@@ -474,7 +474,7 @@ def _entry(s: Submission) -> dict[str, Any]:
         "language": s.language,
         "title": s.title,
         "operation": s.operation,
-        "element": s.element.eid if s.element_id else None,
+        "element": s.element.eid if s.element is not None else None,
         "quote": s.quote_exact,
         "proposed_text": s.proposed_text,
         "body": s.body,

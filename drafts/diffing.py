@@ -125,12 +125,12 @@ def match_articles(
         pairs[i] = (j, score)
         taken.add(j)
     result: list[tuple[Item | None, Item | None, float]] = []
-    for i, a in enumerate(old):
+    for i, item in enumerate(old):
         if i in pairs:
             j, score = pairs[i]
-            result.append((a, new[j], score))
+            result.append((item, new[j], score))
         else:
-            result.append((a, None, 0.0))
+            result.append((item, None, 0.0))
     result += [(None, b, 0.0) for j, b in enumerate(new) if j not in taken]
     return result
 

@@ -81,7 +81,7 @@ def _blocks(maker: Any, paragraphs: list[str]) -> list[Any]:
 
 
 def _hierarchy(maker: Any, item: Item) -> Any:
-    element = getattr(maker, AKN_TAGS[item.kind])(eId=item.eid)
+    element = getattr(maker, AKN_TAGS[K(item.kind)])(eId=item.eid)
     if item.num:
         element.append(maker.num(item.num))
     if item.heading:

@@ -96,7 +96,7 @@ class SubmissionForm(forms.Form):
             "Copy it exactly from the text. To insert, the words after which to insert (optional)."
         ),
     )
-    prefix = forms.CharField(
+    context_before = forms.CharField(
         label=_("Words just before the passage"),
         max_length=64,
         required=False,
@@ -116,9 +116,9 @@ class SubmissionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["speaks_for"].choices = speaks_for
-        self.fields["articles"].choices = articles
-        self.fields["element"].choices = [("", "—"), *elements]
+        self.fields["speaks_for"].choices = speaks_for  # type: ignore[attr-defined]
+        self.fields["articles"].choices = articles  # type: ignore[attr-defined]
+        self.fields["element"].choices = [("", "—"), *elements]  # type: ignore[attr-defined]
 
     def clean_language(self) -> str:
         return clean_language(self.cleaned_data.get("language", ""))

@@ -255,7 +255,7 @@ class Builder:
 
     # Containers
     def close_below(self, kind: str) -> None:
-        order = [K.CHAPTER, K.SECTION, K.TITLE, K.ARTICLE, K.PARAGRAPH]
+        order: list[str] = [K.CHAPTER, K.SECTION, K.TITLE, K.ARTICLE, K.PARAGRAPH]
         for k in order[order.index(kind) :]:
             self.open[k] = None
         self.points = []
@@ -425,7 +425,7 @@ class Builder:
     def _eid(self, node: Node) -> str:
         if node.kind in (K.PREAMBLE, K.CONCLUSIONS):
             return str(node.kind)
-        own = f"{EID_PREFIX[node.kind]}_{_eid_part(node.label, node.kind)}"
+        own = f"{EID_PREFIX[K(node.kind)]}_{_eid_part(node.label, node.kind)}"
         if node.kind == K.ARTICLE:
             # Articles are numbered through the treaty: their id keeps the chapter only, so that
             # regrouping sections and titles leaves the ids of articles alone.

@@ -17,7 +17,10 @@ from .models import Element, ElementText, Revision, Submission, Text
 def texts_in(process: Process, viewer: Any) -> QuerySet[Text]:
     """The process's texts the viewer may see, with their revision counts."""
     return (
-        process.texts.restrict(viewer).annotate(revision_count=Count("revisions")).order_by("title")
+        Text.objects.restrict(viewer)
+        .filter(process=process)
+        .annotate(revision_count=Count("revisions"))
+        .order_by("title")
     )
 
 
@@ -317,9 +320,10 @@ def compilation(revision: Revision, viewer: Any) -> dict[str, Any]:
     for entry in entries:
         entry.author_label = author_label(entry, viewer)  # type: ignore[attr-defined]
         entry.constituency_label = labels.get(entry.constituency, entry.constituency)  # type: ignore[attr-defined]
+        element = entry.element
         targets = (
-            [entry.element.article_id or entry.element_id]
-            if entry.element_id
+            [element.article_id or element.pk]
+            if element is not None
             else [a.pk for a in entry.articles.all()]
         )
         chosen = [groups[t] for t in targets if t in groups] or [general]

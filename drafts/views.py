@@ -290,7 +290,7 @@ def _draft(form: SubmissionForm) -> services.Draft:
         element=data["element"],
         operation=data["operation"],
         quote=data["quote"],
-        prefix=data["prefix"],
+        prefix=data["context_before"],
         proposed_text=data["proposed_text"],
     )
 
@@ -301,7 +301,7 @@ def submission_create(
     request: HttpRequest, revision: Revision, slug: str, number: int
 ) -> HttpResponse:
     """Write a submission or an amendment; it stays a draft until it is sent."""
-    initial = {
+    initial: dict[str, Any] = {
         "kind": "amendment" if request.GET.get("article") else "written",
         "language": request.LANGUAGE_CODE,
     }
@@ -454,7 +454,7 @@ def submission_step(
 
 @permission_required(perms.VIEW_SUBMISSION, obj=_submission)
 @require_GET
-def attachment(request: HttpRequest, submission: Any, public_id: str) -> HttpResponse:
+def attachment(request: HttpRequest, submission: Any, public_id: str) -> Any:
     """The submission's PDF, always downloaded as a PDF attachment."""
     if not submission.attachment:
         raise Http404
@@ -474,7 +474,7 @@ def moderation(request: HttpRequest, revision: Revision, slug: str, number: int)
     """Stakeholders' submissions waiting for a moderator, oldest first."""
     queue = list(selectors.moderation_queue(revision, request.user))
     for entry in queue:
-        entry.author_label = selectors.author_label(entry, request.user)
+        entry.author_label = selectors.author_label(entry, request.user)  # type: ignore[attr-defined]
     context = {
         "revision": revision,
         "text": revision.text,

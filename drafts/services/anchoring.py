@@ -38,6 +38,7 @@ class _Counterparts:
 
 def _carry(submission: Submission, pairs: _Counterparts, target: Revision) -> Anchor:
     element = submission.element
+    assert element is not None  # an amendment always has its element (a named constraint)
     article_item = pairs.article_of.get(element.article_id) if element.article_id else None
     anchor = Anchor(submission=submission, revision=target)
     if article_item is None:
