@@ -48,6 +48,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/consultations.py
 	$(BIN)/python bench/registration.py
+	$(BIN)/python bench/analysis.py
 
 messages: $(TEST_STAMP)
 	cd $(CURDIR) && CONSULTA_DEMO=1 $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \

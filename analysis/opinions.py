@@ -189,9 +189,9 @@ def project(rating: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     """Positions of participants and statements, the two components and the centre."""
     n_people, n_statements = rating.shape
     seen = ~np.isnan(rating)
-    with np.errstate(invalid="ignore"):
-        means = np.where(seen.any(axis=0), np.nanmean(np.where(seen, rating, np.nan), axis=0), 0)
-    means = np.nan_to_num(means)
+    counts = seen.sum(axis=0)
+    sums = np.where(seen, rating, 0.0).sum(axis=0)
+    means = np.divide(sums, counts, out=np.zeros(n_statements), where=counts > 0)
     imputed = np.where(seen, rating, means)
     n_components = min(2, n_people, n_statements)
     components = np.zeros((2, n_statements))

@@ -1,0 +1,144 @@
+"""Figures of analysis/: our opinion groups against Polis's on the seven shared conversations
+(adjusted Rand index, and red-dwarf 0.4.0's beside it when /tmp/rd-venv has it), repness and
+consensus against the Polis server's output, the time of one computation, and campaign
+detection on generated comments with planted campaigns (time, pairwise precision and recall).
+
+    .venv/bin/python bench/analysis.py            # 1,000,000 comments
+    .venv/bin/python bench/analysis.py --comments 100000
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis import opinions as op  # noqa: E402
+from analysis.campaigns import detect, pair_scores  # noqa: E402
+from analysis.generated import generate  # noqa: E402
+from analysis.tests.polisdata import FIXTURES, OPEN_DATA, conversation, fixture  # noqa: E402
+
+RED_DWARF = Path("/tmp/rd-venv/bin/python")
+RED_DWARF_SCRIPT = """
+import sys, json
+sys.path.insert(0, {root!r})
+from sklearn.metrics import adjusted_rand_score
+from reddwarf.implementations.polis import run_pipeline
+from analysis.tests.polisdata import conversation
+name = sys.argv[1]
+votes, out, polis = conversation(name)
+last = {{}}
+for t, (p, s, v) in enumerate(votes):
+    last[(p, s)] = (t, v)
+rows = [dict(participant_id=p, statement_id=s, vote=v, modified=t)
+        for (p, s), (t, v) in last.items()]
+result = run_pipeline(votes=rows, mod_out_statement_ids=out, random_state=0)
+labels = result.participants_df["cluster_id"].dropna()
+common = [p for p in polis if p in labels.index]
+print(adjusted_rand_score([polis[p] for p in common], [int(labels[p]) for p in common]))
+"""
+
+
+def red_dwarf(name: str) -> str:
+    if not RED_DWARF.exists():
+        return "n/a"
+    script = RED_DWARF_SCRIPT.format(root=str(ROOT))
+    run = subprocess.run(
+        [str(RED_DWARF), "-c", script, name], capture_output=True, text=True, check=False
+    )
+    return f"{float(run.stdout.strip().splitlines()[-1]):.3f}" if run.returncode == 0 else "error"
+
+
+def groups() -> None:
+    print(
+        "| conversation | participants in groups | Polis k | our k | ARI (ours) "
+        "| ARI (red-dwarf 0.4.0) | one computation |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    scores = []
+    for name in OPEN_DATA + FIXTURES:
+        votes, out, polis = conversation(name)
+        ours = op.replay(votes, moderated_out=out, updates=10)
+        found = ours.group_of()
+        common = [p for p in polis if p in found]
+        score = adjusted_rand_score([polis[p] for p in common], [found[p] for p in common])
+        scores.append(score)
+        matrix = op.VoteMatrix.from_votes(votes)
+        started = time.perf_counter()
+        op.compute(matrix, moderated_out=out)
+        took = time.perf_counter() - started
+        print(
+            f"| {name} | {len(common)} of {len(polis)} | {len(set(polis.values()))} | {ours.k} "
+            f"| {score:.3f} | {red_dwarf(name)} | {took * 1000:.0f} ms |"
+        )
+    print(f"median ARI (ours): {statistics.median(scores):.3f}")
+
+
+def repness() -> None:
+    print(
+        "\n| fixture | repness identical (groups) | consensus identical "
+        "| group-informed consensus, max diff |"
+    )
+    print("| --- | ---: | --- | ---: |")
+    for name in FIXTURES:
+        votes, out, polis, math = fixture(name)
+        matrix = op.VoteMatrix.from_votes(votes)
+        rating = op.rating_matrix(matrix, out)
+        ids = sorted(set(polis.values()))
+        labels = np.array([ids.index(polis[p]) if p in polis else -1 for p in matrix.participants])
+        inside = labels >= 0
+        per = op.group_stats(matrix.statements, rating[inside], labels[inside], len(ids))
+        same = sum(
+            [(r.statement, r.direction) for r in op.representative(stats, set(out))]
+            == [(r["tid"], r["repful-for"]) for r in math["repness"][str(ids[g])]]
+            for g, stats in enumerate(per)
+        )
+        cons = op.consensus(op.statement_stats(matrix.statements, rating), set(out))
+        cons_same = all(
+            [c.statement for c in cons[d]] == [c["tid"] for c in math["consensus"][d]]
+            for d in ("agree", "disagree")
+        )
+        raw = op.group_stats(matrix.statements, matrix.values[inside], labels[inside], len(ids))
+        gac = op.group_informed_consensus(raw)
+        gap = max(abs(gac[int(t)] - v) for t, v in math["group-aware-consensus"].items())
+        print(f"| {name} | {same}/{len(ids)} | {cons_same} | {gap:.1e} |")
+
+
+def campaigns(n: int, threshold: float) -> None:
+    started = time.perf_counter()
+    data = generate(n)
+    made = time.perf_counter() - started
+    started = time.perf_counter()
+    report = detect(data.texts, threshold=threshold)
+    took = time.perf_counter() - started
+    precision, recall = pair_scores([g.members for g in report.near], data.campaigns)
+    planted = sum(len(c) for c in data.campaigns)
+    print(
+        f"\ncampaigns: {n:,} comments ({planted:,} in {len(data.campaigns):,} planted campaigns, "
+        f"generated in {made:.1f} s), Jaccard threshold {threshold}: detection {took:.1f} s, "
+        f"{len(report.near):,} groups, {len(report.exact):,} exact-duplicate sets, "
+        f"{report.arguments:,} arguments; pairwise precision {precision:.4f}, recall {recall:.4f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--threshold", type=float, default=0.7)
+    parser.add_argument("--skip-groups", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_groups:
+        groups()
+        repness()
+    campaigns(args.comments, args.threshold)
+
+
+if __name__ == "__main__":
+    main()
