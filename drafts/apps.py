@@ -7,6 +7,7 @@ class DraftsConfig(AppConfig):
     verbose_name = _("Negotiating texts")
 
     def ready(self) -> None:
+        from core.demo import register_loader
         from core.navigation import add_process_link
         from core.pagecache import watch
 
@@ -17,3 +18,10 @@ class DraftsConfig(AppConfig):
 
         watch(models.Text, models.Revision, models.Submission)
         add_process_link(_("Negotiating texts"), "drafts:list", order=25)
+
+        def load_demo(**kwargs: object) -> list[str]:
+            from .demo import load
+
+            return load(**kwargs)  # type: ignore[arg-type]
+
+        register_loader("drafts", load_demo, order=50)

@@ -70,7 +70,8 @@ def judge(
         return Finding(Verdict.NOT_REFLECTED, 0.0, reason=_("The article did not change."))
     if operation == Operation.DELETE:
         return _judge_deletion(quote, old_text, new_text)
-    return _judge_wording(proposal, quote, old_text, new_text, inserted_spans(ops))
+    replaced = quote if operation == Operation.REPLACE else ""
+    return _judge_wording(proposal, replaced, old_text, new_text, inserted_spans(ops))
 
 
 def _judge_deletion(quote: str, old_text: str, new_text: str) -> Finding:
