@@ -258,7 +258,9 @@ def _signed_in(actor: Any) -> bool:
 
 
 def _locked(record: Record) -> Record:
-    return Record.objects.select_for_update().select_related("process").get(pk=record.pk)
+    return (
+        Record.objects.select_for_update(of=("self",)).select_related("process").get(pk=record.pk)
+    )
 
 
 def _version(

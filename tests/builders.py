@@ -362,3 +362,57 @@ def make_deliberation(process: Process, actor: User | None = None, **overrides: 
     for step in {"draft": [], "open": ["open"], "closed": ["open", "closed"]}[status]:
         services.set_status(deliberation, step, actor=actor)
     return deliberation
+
+
+# Knowledge base ---------------------------------------------------------------------------------
+
+
+def knowledge_content(organisation: Any, **overrides: Any) -> dict[str, Any]:
+    """A valid record's content naming `organisation` as its lead."""
+    content: dict[str, Any] = {
+        "record_type": "cvd_policy",
+        "title": "Coordinated vulnerability disclosure at a national CERT",
+        "summary": "Researchers report **vulnerabilities** to the CERT, which tells the vendor.",
+        "sector": "government",
+        "mechanism": "disclosure",
+        "countries": ["KE"],
+        "regions": [],
+        "started_in": 2019,
+        "ended_in": None,
+        "outcomes": "Two hundred reports handled in the first year.",
+        "actors": [{"organisation": organisation.public_id, "role": "lead"}],
+        "areas": [],
+        "articles": [],
+        "links": [{"url": "https://example.org/policy", "label": "The policy"}],
+        "documents": [],
+        "licence": "CC-BY-4.0",
+        "language": "en",
+    }
+    content.update(overrides)
+    return content
+
+
+def make_record(actor: Any = None, organisation: Any = None, **overrides: Any) -> Any:
+    """A record through the service: published at once when `actor` (by default a platform
+    secretariat account) is the secretariat, else awaiting moderation."""
+    from accounts.models import User as Account
+    from knowledge import services
+
+    if actor is None:
+        actor = Account.objects.filter(email="kb.secretariat@example.org").first() or make_user(
+            "kb.secretariat@example.org", role="secretariat"
+        )
+    if organisation is None:
+        from stakeholders.models import Organisation
+
+        organisation = Organisation.objects.filter(name="CERT Partners").first() or (
+            make_organisation(name="CERT Partners", country="KE")
+        )
+    process = overrides.pop("process", None)
+    upload = overrides.pop("upload", None)
+    return services.contribute_record(
+        actor=actor,
+        content=knowledge_content(organisation, **overrides),
+        process=process,
+        upload=upload,
+    )
