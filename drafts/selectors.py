@@ -317,9 +317,11 @@ def compilation(revision: Revision, viewer: Any) -> dict[str, Any]:
     totals: dict[str, int] = {}
     entries = list(published_on(revision))
     labels = constituency_labels()
+    regions = region_labels()
     for entry in entries:
         entry.author_label = author_label(entry, viewer)  # type: ignore[attr-defined]
         entry.constituency_label = labels.get(entry.constituency, entry.constituency)  # type: ignore[attr-defined]
+        entry.region_label = regions.get(entry.region, "")  # type: ignore[attr-defined]
         element = entry.element
         targets = (
             [element.article_id or element.pk]
@@ -335,6 +337,12 @@ def compilation(revision: Revision, viewer: Any) -> dict[str, Any]:
     if general.entries:
         filled.insert(0, general)
     return {"groups": filled, "totals": totals, "count": len(entries)}
+
+
+def region_labels() -> dict[str, str]:
+    from stakeholders.choices import Region
+
+    return {str(k): str(v) for k, v in Region.choices}
 
 
 def constituency_labels() -> dict[str, str]:

@@ -117,3 +117,38 @@ def test_steps_by_people_who_may_not_take_them_are_refused(
     assert response.status_code == 404
     submission.refresh_from_db()
     assert submission.state == "pending"
+
+
+def _fonts(pdf: bytes) -> set[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object().get("/BaseFont")))
+    return names
+
+
+def test_the_compilation_pdf_renders_arabic_and_chinese(revision, delegate):
+    import shutil
+    import subprocess
+
+    from drafts import services
+
+    fonts = (
+        subprocess.run(["fc-list"], capture_output=True, text=True).stdout
+        if shutil.which("fc-list")
+        else ""
+    )
+    if "Noto Naskh Arabic" not in fonts or "Noto Sans CJK" not in fonts:
+        pytest.skip("fonts-noto-core and fonts-noto-cjk are not installed (.ci/run installs them)")
+    for language, body in (("ar", "نحن نؤيد حماية الباحثين."), ("zh", "我们支持保护研究人员。")):
+        draft = services.Draft(kind="written", speaks_for="state:US", language=language, body=body)
+        services.submit_submission(
+            services.create_submission(revision, actor=delegate, draft=draft), actor=delegate
+        )
+    pdf = client_for(None).get(f"/texts/{revision.text.slug}/revisions/1/compilation.pdf").content
+    names = " ".join(_fonts(pdf))
+    assert "Arabic" in names and "CJK" in names, names
