@@ -16,12 +16,19 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def _record_of(obj: Any) -> Any:
+    """A record, or the record of a version."""
+    from .models import RecordVersion
+
+    return obj.record if isinstance(obj, RecordVersion) else obj
+
+
 def _view(user: Any, record: Any) -> bool:
-    return allows(user, "view", record)
+    return allows(user, "view", _record_of(record))
 
 
 def _change(user: Any, record: Any) -> bool:
-    return allows(user, "change", record)
+    return allows(user, "change", _record_of(record))
 
 
 def moderates_any(user: Any) -> bool:
@@ -33,7 +40,7 @@ def _moderate(user: Any, record: Any) -> bool:
     """On a record: one may moderate it; with none: one moderates some process's records."""
     if record is None:
         return _signed_in(user) and moderates_any(user)
-    return allows(user, "moderate", record)
+    return allows(user, "moderate", _record_of(record))
 
 
 def may_contribute(user: Any) -> bool:

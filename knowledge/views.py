@@ -350,9 +350,10 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def moderate(
     request: HttpRequest, version: RecordVersion, public_id: str, number: int
 ) -> HttpResponse:
-    """One version awaiting moderation: what it changes, and the decision with its reason."""
+    """One version: what it changes; for its moderators, the decision with its reason."""
     record = version.record
-    if not has_perm(request.user, perms.MODERATE, record):
+    can_moderate = has_perm(request.user, perms.MODERATE, record)
+    if request.method == "POST" and not can_moderate:
         return _refuse(request)
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -375,7 +376,7 @@ def moderate(
     context = {
         "record": record,
         "version": version,
-        "form": form if version.state == "pending" else None,
+        "form": form if version.state == "pending" and can_moderate else None,
         "changes": selectors.changes_between(before, version.content, request.user, record),
         "contributor": _contributor(record, request.user),
         "organisation_name": registry_name(record, request.user),

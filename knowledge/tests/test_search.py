@@ -94,7 +94,10 @@ def test_words_are_found_in_other_forms_through_stemming(base):
 def test_snippets_highlight_the_words_found_and_escape_the_rest(base):
     staff, cert, _bank, _records = base
     make_record(
-        staff, cert, title="Escaping <b>tags</b>", summary="A phishing <script>alert(1)</script> test."
+        staff,
+        cert,
+        title="Escaping <b>tags</b>",
+        summary="A phishing <script>alert(1)</script> test.",
     )
     found = find("phishing")
     hits = found.hits(found.records[0:10])
