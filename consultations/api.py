@@ -15,6 +15,7 @@ from api.errors import ApiError, responses
 from core.permissions import VIEW_PROCESS, ensure_known, has_perm
 from core.selectors import process_for
 from stakeholders.choices import OrganisationKind, Region
+from stakeholders.selectors import organisations_of
 
 from . import permissions as perms
 from . import selectors, submission
@@ -89,8 +90,10 @@ class ResponseIn(Schema):
     instance_id: uuid.UUID
     language: str = Field("", max_length=20)
     answers: dict[str, Any]
-    organisation_id: int | None = Field(
-        None, description="the organisation answered for (one the caller belongs to)"
+    organisation_id: str | None = Field(
+        None,
+        max_length=40,
+        description="the public id of the organisation answered for (one the caller belongs to)",
     )
     kind: OrganisationKind | None = Field(None, description="declared stakeholder kind")
     region: Region | None = Field(None, description="declared UN regional group")
@@ -167,6 +170,15 @@ def submit_response(request: HttpRequest, slug: str, payload: ResponseIn) -> Htt
     )
 
 
+def _organisation_pk(user: Any, public_id: str | None) -> int | None:
+    """The organisation named by its public id, among the caller's own; 0 (which names no
+    organisation, so the service refuses it on its field) if it is not one of them."""
+    if public_id is None:
+        return None
+    found = organisations_of(user).filter(public_id=public_id).values_list("pk", flat=True)
+    return found.first() or 0
+
+
 def _submit(
     request: HttpRequest, consultation: Consultation, payload: ResponseIn
 ) -> tuple[Any, bool]:
@@ -176,7 +188,7 @@ def _submit(
         instance_id=payload.instance_id,
         answers=payload.answers,
         language=payload.language,
-        organisation_id=payload.organisation_id,
+        organisation_id=_organisation_pk(request.user, payload.organisation_id),
         declared={
             "kind": payload.kind.value if payload.kind else "",
             "region": payload.region.value if payload.region else "",

@@ -169,9 +169,19 @@ class TestAccreditedAudience:
         consultation, member, _org, outsider = setup
         theirs = make_organisation(outsider, name="Elsewhere", country="BR")
         make_application(process, theirs, state="accredited")
-        response = post(client, consultation, body(organisation_id=theirs.pk), make_token(member))
+        answer = body(organisation_id=theirs.public_id)
+        response = post(client, consultation, answer, make_token(member))
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "organisation_id"
+
+    def test_the_organisation_is_named_by_its_public_id(self, client, setup):
+        consultation, member, organisation, _ = setup
+        answer = body(organisation_id=organisation.public_id)
+        assert post(client, consultation, answer, make_token(member)).status_code == 201
+        assert Response.objects.get().organisation == organisation
+        # Its sequential number names nothing the API publishes.
+        other = body(organisation_id=str(organisation.pk))
+        assert post(client, consultation, other, make_token(member)).status_code == 422
 
 
 def test_an_invited_list_admits_only_those_on_it(client, process):
