@@ -142,26 +142,17 @@ def _link_near(distinct: list[str], threshold: float, parent: list[int], find: A
 
 def pair_scores(found: list[list[int]], truth: list[list[int]]) -> tuple[float, float]:
     """Pairwise precision and recall of found groups against planted ones."""
+    found_label = {i: g for g, members in enumerate(found) for i in members}
+    true_label = {i: g for g, members in enumerate(truth) for i in members}
+    both = Counter((found_label[i], true_label[i]) for i in found_label if i in true_label)
 
-    def pairs(groups: list[list[int]]) -> Counter[int]:
-        label: dict[int, int] = {}
-        for g, members in enumerate(groups):
-            for i in members:
-                label[i] = g
-        return Counter(label.values()), label  # type: ignore[return-value]
-
-    found_sizes, found_label = pairs(found)  # type: ignore[misc]
-    true_sizes, true_label = pairs(truth)  # type: ignore[misc]
-    both: Counter[tuple[int, int]] = Counter(
-        (found_label[i], true_label[i]) for i in found_label if i in true_label
-    )
-
-    def choose2(counts: Any) -> float:
+    def pairs(counts: Counter[Any]) -> float:
         values = np.array(list(counts.values()), dtype=float)
         return float((values * (values - 1) / 2).sum())
 
-    agree = choose2(both)
-    found_pairs, true_pairs = choose2(found_sizes), choose2(true_sizes)
+    agree = pairs(both)
+    found_pairs = pairs(Counter(found_label.values()))
+    true_pairs = pairs(Counter(true_label.values()))
     precision = agree / found_pairs if found_pairs else 1.0
     recall = agree / true_pairs if true_pairs else 1.0
     return precision, recall

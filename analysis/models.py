@@ -51,7 +51,7 @@ class Deliberation(TimeStampedModel):
         related_name="+",
     )
 
-    objects = DeliberationQuerySet.as_manager()
+    objects = models.Manager.from_queryset(DeliberationQuerySet)()
 
     class Meta:
         verbose_name = _("deliberation")

@@ -110,7 +110,7 @@ class Export:
             if s.author_id:
                 written[str(s.author_id)] += 1
         header = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
-        rows = []
+        rows: list[list[Any]] = []
         for pid, n in sorted(self.number.items(), key=lambda item: item[1]):
             votes = by_person.get(pid, {})
             values = list(votes.values())
@@ -130,7 +130,7 @@ class Export:
     def summary(self) -> bytes:
         d = self.deliberation
         voters = {str(p) for p, *_rest in self.votes}
-        rows = [
+        rows: list[list[Any]] = [
             ["topic", d.title],
             ["url", f"{settings.SITE_URL.rstrip('/')}/deliberations/{d.slug}/"],
             ["views", len(self.number)],

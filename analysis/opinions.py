@@ -441,6 +441,13 @@ def representative(
     ]
 
 
+def _by_metric(probability: str, test: str) -> Any:
+    def metric(stats: StatementStats) -> float:
+        return float(getattr(stats, probability) * getattr(stats, test))
+
+    return metric
+
+
 def consensus(
     stats: list[StatementStats], moderated_out: set[Any], limit: int = CONSENSUS_MAX
 ) -> dict[str, list[Consensus]]:
@@ -449,7 +456,7 @@ def consensus(
     found: dict[str, list[Consensus]] = {}
     for direction, n, p, t in (("agree", "na", "pa", "pat"), ("disagree", "nd", "pd", "pdt")):
         chosen = [s for s in kept if getattr(s, p) > 0.5 and significant(getattr(s, t))]
-        chosen.sort(key=lambda s, p=p, t=t: -(getattr(s, p) * getattr(s, t)))
+        chosen.sort(key=_by_metric(p, t), reverse=True)
         found[direction] = [
             Consensus(s.statement, direction, getattr(s, n), s.ns, getattr(s, p), getattr(s, t))
             for s in chosen[:limit]
@@ -492,7 +499,7 @@ def compute(
     labels = np.full(len(matrix.participants), -1)
     base_labels = np.full(len(matrix.participants), -1)
     centers = np.zeros((0, 2))
-    k, scores = 0, {}
+    k, scores = 0, {}  # type: tuple[int, dict[int, float]]
     if len(members):
         centers, base = base_clusters(positions[members])
         weights = np.bincount(base, minlength=len(centers)).astype(float)

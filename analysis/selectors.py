@@ -16,7 +16,8 @@ from .permissions import VIEW
 def deliberations_in(process: Process, viewer: Any) -> QuerySet[Deliberation]:
     """The process's deliberations the viewer may see."""
     return (
-        process.deliberations.restrict(viewer)
+        Deliberation.objects.filter(process=process)
+        .restrict(viewer)
         .select_related("process")
         .order_by("-created_at", "title")
     )

@@ -73,8 +73,8 @@ def set_status(deliberation: Deliberation, status: str, *, actor: Any) -> Delibe
         allowed = NEXT_STATUS[Status(locked.status)]
         if status not in allowed:
             raise StatusNotAllowed(
-                locked.get_status_display(),
-                Status(status).label if status in Status.values else status,
+                str(locked.get_status_display()),
+                str(Status(status).label) if status in Status.values else status,
                 sorted(str(s) for s in allowed),
             )
         locked.status = status
