@@ -439,14 +439,27 @@ def moderation_queue(
 
 @router.get(
     "/revisions/{int:pk}/compilation",
-    response=responses({200: dict[str, Any]}, 404),
+    response=responses({200: dict[str, Any]}, 404, 422),
     summary="The compilation per article",
 )
-def compilation(request: HttpRequest, pk: int) -> dict[str, Any]:
-    """Every published submission and amendment under its article, with counts per
-    constituency."""
+def compilation(
+    request: HttpRequest, pk: int, paging: Query[PagePagination.Input]
+) -> dict[str, Any]:
+    """Counts per article and constituency for every article, and the published submissions
+    and amendments under their articles a page at a time (an entry on several articles is
+    listed under each)."""
+    import math
+
     revision = selectors.revision_by_id(request.user, pk)
-    found = selectors.compilation(revision, request.user)
+    size, number = paging.page_size, paging.page
+    found = selectors.compilation(revision, request.user, offset=(number - 1) * size, limit=size)
+    pages = max(1, math.ceil(found["placements"] / size))
+
+    def link(n: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(n)
+        return f"{request.path}?{query.urlencode()}"
+
     return {
         "revision": revision_summary(revision),
         "count": found["count"],
@@ -455,26 +468,34 @@ def compilation(request: HttpRequest, pk: int) -> dict[str, Any]:
             {
                 "eid": g.article.eid if g.article else None,
                 "number": g.article.element.label if g.article else None,
-                "heading": g.article.heading if g.article else "",
                 "counts": g.counts,
-                "entries": [_entry(s) for s in g.entries],
+                "total": g.total,
             }
-            for g in found["groups"]
+            for g in found["summary"]
         ],
+        "items": [
+            {"article": g.article.eid if g.article else None, **_entry(e)}
+            for g in found["groups"]
+            for e in g.entries
+        ],
+        "page": number,
+        "pages": pages,
+        "next": link(number + 1) if number < pages else None,
+        "previous": link(number - 1) if number > 1 else None,
     }
 
 
-def _entry(s: Submission) -> dict[str, Any]:
+def _entry(s: selectors.Entry) -> dict[str, Any]:
     return {
         "id": s.public_id,
         "kind": s.kind,
-        "author": s.author_label,  # type: ignore[attr-defined]
+        "author": s.author_label,
         "constituency": s.constituency,
         "region": s.region,
         "language": s.language,
         "title": s.title,
         "operation": s.operation,
-        "element": s.element.eid if s.element is not None else None,
+        "element": s.element_eid,
         "quote": s.quote_exact,
         "proposed_text": s.proposed_text,
         "body": s.body,

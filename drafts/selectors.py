@@ -4,7 +4,7 @@ pages at a fixed number of queries."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -296,47 +296,139 @@ def amended_ops(submission: Submission) -> list[tuple[int, str]]:
 
 
 @dataclass
+class Entry:
+    """A published submission as the compilation lists it: read as plain values (thousands of
+    them are listed, and model instances cost more than the query)."""
+
+    id: int
+    public_id: str
+    kind: str
+    constituency: str
+    region: str
+    language: str
+    title: str
+    body: str
+    operation: str
+    quote_exact: str
+    anchor_language: str
+    proposed_text: str
+    published_at: Any
+    organisation_id: int | None
+    member_state: str
+    element_eid: str | None
+    author_label: str = ""
+    constituency_label: str = ""
+    region_label: str = ""
+    kind_label: str = ""
+    operation_label: str = ""
+
+
+ENTRY_FIELDS = [f for f in Entry.__dataclass_fields__ if not f.endswith("_label")]
+
+
+@dataclass
 class Group:
     """The published entries on one article (or on the text as a whole)."""
 
     article: Item | None
-    entries: list[Submission] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
 
     @property
     def anchor(self) -> str:
         return self.article.eid if self.article else "general"
 
 
-def compilation(revision: Revision, viewer: Any) -> dict[str, Any]:
-    """Every published submission and amendment grouped under its article, with counts per
-    constituency (a fixed number of queries whatever the number of entries)."""
+def _placements(revision: Revision) -> list[tuple[int, int, str]]:
+    """(article id or 0 for the text as a whole, submission id, constituency) of every published
+    entry: an amendment under its element's article, a written submission under each article
+    it names."""
+    published = Submission.objects.filter(revision=revision, state=SubmissionState.PUBLISHED)
+    placed = [
+        (article or element, pk, constituency)
+        for article, element, pk, constituency in published.filter(
+            element__isnull=False
+        ).values_list("element__article_id", "element_id", "id", "constituency")
+    ]
+    written = dict(published.filter(element__isnull=True).values_list("id", "constituency"))
+    links = Submission.articles.through.objects.filter(submission_id__in=list(written))
+    linked: set[int] = set()
+    for article, pk in links.values_list("element_id", "submission_id"):
+        placed.append((article, pk, written[pk]))
+        linked.add(pk)
+    placed += [(0, pk, c) for pk, c in written.items() if pk not in linked]
+    return placed
+
+
+def compilation(
+    revision: Revision, viewer: Any, *, offset: int = 0, limit: int | None = None
+) -> dict[str, Any]:
+    """Published submissions and amendments grouped under their articles, in the text's order,
+    with counts per constituency for every article; `offset` and `limit` choose the entries
+    listed (a page), the counts always cover them all. A fixed number of queries."""
     roots = tree(revision)
-    groups = {a.element.pk: Group(a) for a in articles(roots)}
-    general = Group(None)
+    items = {a.element.pk: a for a in articles(roots)}
+    order = {pk: n for n, pk in enumerate(items)}
+    placed = sorted(_placements(revision), key=lambda p: (order.get(p[0], -1), p[1]))
+    counts: dict[int, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    entries = list(published_on(revision))
-    labels = constituency_labels()
-    regions = region_labels()
-    for entry in entries:
-        entry.author_label = author_label(entry, viewer)  # type: ignore[attr-defined]
-        entry.constituency_label = labels.get(entry.constituency, entry.constituency)  # type: ignore[attr-defined]
-        entry.region_label = regions.get(entry.region, "")  # type: ignore[attr-defined]
-        element = entry.element
-        targets = (
-            [element.article_id or element.pk]
-            if element is not None
-            else [a.pk for a in entry.articles.all()]
-        )
-        chosen = [groups[t] for t in targets if t in groups] or [general]
-        for group in chosen:
-            group.entries.append(entry)
-            group.counts[entry.constituency] = group.counts.get(entry.constituency, 0) + 1
-        totals[entry.constituency] = totals.get(entry.constituency, 0) + 1
-    filled = [g for g in groups.values() if g.entries]
-    if general.entries:
-        filled.insert(0, general)
-    return {"groups": filled, "totals": totals, "count": len(entries)}
+    for article, _pk, constituency in placed:
+        cell = counts.setdefault(article if article in items else 0, {})
+        cell[constituency] = cell.get(constituency, 0) + 1
+    for constituency in dict.fromkeys(c for _a, _p, c in placed):
+        totals[constituency] = len({pk for _a, pk, c in placed if c == constituency})
+    shown = placed[offset : None if limit is None else offset + limit]
+    entries = _entries({pk for _a, pk, _c in shown}, viewer)
+    groups: dict[int, Group] = {}
+    for article, pk, _c in shown:
+        key = article if article in items else 0
+        group = groups.setdefault(key, Group(items.get(key), counts=counts.get(key, {})))
+        group.entries.append(entries[pk])
+    summary = [
+        Group(items.get(key), counts=cells, total=sum(cells.values()))
+        for key, cells in sorted(counts.items(), key=lambda kv: order.get(kv[0], -1))
+    ]
+    return {
+        "groups": list(groups.values()),
+        "summary": summary,
+        "totals": totals,
+        "count": len({pk for _a, pk, _c in placed}),
+        "placements": len(placed),
+    }
+
+
+def _entries(ids: set[int], viewer: Any) -> dict[int, Entry]:
+    from stakeholders.models import Organisation
+
+    from .choices import Operation, SubmissionKind
+
+    rows = Submission.objects.filter(pk__in=ids).values(
+        *[f for f in ENTRY_FIELDS if f != "element_eid"], element_eid=F("element__eid")
+    )
+    entries = {row["id"]: Entry(**row) for row in rows}
+    organisations = Organisation.objects.in_bulk(
+        {e.organisation_id for e in entries.values() if e.organisation_id}
+    )
+    labels, regions = constituency_labels(), region_labels()
+    kinds, operations = dict(SubmissionKind.choices), dict(Operation.choices)
+    for entry in entries.values():
+        entry.author_label = _label(organisations.get(entry.organisation_id or 0), entry, viewer)
+        entry.constituency_label = labels.get(entry.constituency, entry.constituency)
+        entry.region_label = regions.get(entry.region, "")
+        entry.kind_label = str(kinds.get(entry.kind, entry.kind))
+        entry.operation_label = str(operations.get(entry.operation, ""))
+    return entries
+
+
+def _label(organisation: Any, entry: Entry, viewer: Any) -> str:
+    from django_countries import countries
+
+    from stakeholders.protection import display_name
+
+    if organisation is not None:
+        return display_name(organisation, viewer)
+    return str(countries.name(entry.member_state) or entry.member_state)
 
 
 def region_labels() -> dict[str, str]:

@@ -490,23 +490,40 @@ def moderation(request: HttpRequest, revision: Revision, slug: str, number: int)
 @permission_required(perms.VIEW, obj=_revision)
 @require_GET
 def compilation(request: HttpRequest, revision: Revision, slug: str, number: int) -> HttpResponse:
-    """Every published submission and amendment under its article, with counts."""
+    """Every published submission and amendment under its article, with counts for every
+    article and the entries a page at a time (the PDF and the exports hold them all)."""
     context = {
         "revision": revision,
         "text": revision.text,
-        **compilation_context(revision, request.user),
+        **compilation_context(revision, request.user, page=request.GET.get("page", "1")),
     }
     return render(request, "drafts/compilation.html", context)
 
 
-def compilation_context(revision: Revision, viewer: Any) -> dict[str, Any]:
-    found = selectors.compilation(revision, viewer)
+COMPILATION_PAGE = 200
+
+
+def compilation_context(revision: Revision, viewer: Any, page: str | None = None) -> dict[str, Any]:
+    from django.core.paginator import Paginator
+
+    page_obj = None
+    if page is None:
+        found = selectors.compilation(revision, viewer)
+    else:
+        number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+        offset = (number - 1) * COMPILATION_PAGE
+        found = selectors.compilation(revision, viewer, offset=offset, limit=COMPILATION_PAGE)
+        page_obj = Paginator(range(found["placements"]), COMPILATION_PAGE).get_page(number)
+        if page_obj.number != number:  # past the end: the last page
+            offset = page_obj.start_index() - 1 if found["placements"] else 0
+            found = selectors.compilation(revision, viewer, offset=offset, limit=COMPILATION_PAGE)
     labels = selectors.constituency_labels()
     keys = sorted(found["totals"])
-    for group in found["groups"]:
+    for group in found["summary"]:
         group.row = [group.counts.get(k, 0) for k in keys]
     return {
         **found,
+        "page": page_obj,
         "columns": [(k, labels.get(k, k)) for k in keys],
         "total_row": [found["totals"][k] for k in keys],
     }

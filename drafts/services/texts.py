@@ -62,7 +62,9 @@ def set_text_status(text: Text, status: str, *, actor: Any) -> Text:
     return text
 
 
-def read_tree(content: bytes, *, fmt: str, language: str) -> dict[str, list[parsing.Node]]:
+def read_tree(
+    content: bytes, *, fmt: str, language: str, only: tuple[str, ...] = ()
+) -> dict[str, list[parsing.Node]]:
     """The trees a file holds, by language; UnreadableText says the line and what was wrong."""
     if fmt not in FORMATS:
         raise UnreadableText(1, _("unknown format; choose Markdown or the ETS layout."))
@@ -76,6 +78,7 @@ def read_tree(content: bytes, *, fmt: str, language: str) -> dict[str, list[pars
     trees = {
         lang: parsing.parse_ets(lines, first)
         for lang, (lines, first) in parsing.split_ets_languages(text).items()
+        if not only or lang in only
     }
     base, *others = list(trees)
     for other in others:
@@ -93,10 +96,11 @@ def import_revision(
     title: str,
     issued_on: date | None = None,
     deadline: datetime | None = None,
+    only: tuple[str, ...] = (),
 ) -> Revision:
-    """Read a file into a new revision of the text, in every language it holds; nothing is
-    stored if any line cannot be read."""
-    trees = read_tree(content, fmt=fmt, language=language)
+    """Read a file into a new revision of the text, in every language it holds (or `only`
+    those); nothing is stored if any line cannot be read."""
+    trees = read_tree(content, fmt=fmt, language=language, only=only)
     base = next(iter(trees))
     with transaction.atomic():
         number = (text.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
