@@ -43,7 +43,7 @@ PARTICIPANTS = 300
 
 
 def load(*, actor: Any, **_kwargs: Any) -> list[str]:
-    process = Process.objects.filter(slug="ad-hoc-committee").first() or Process.objects.first()
+    process = Process.objects.filter(slug="cosp-cybercrime").first() or Process.objects.first()
     if process is None or Deliberation.objects.filter(slug=SLUG).exists():
         return []
     deliberation = services.create_deliberation(
