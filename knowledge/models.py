@@ -2,6 +2,7 @@
 evidence, and the search index of the published ones."""
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -36,7 +37,7 @@ def new_public_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(12))
 
 
-def _year(label: str) -> models.PositiveSmallIntegerField:
+def _year(label: Any) -> "models.PositiveSmallIntegerField[Any, Any]":
     return models.PositiveSmallIntegerField(
         label,
         null=True,
@@ -87,7 +88,7 @@ class Record(TimeStampedModel):
         blank=True,
         related_name="knowledge_records",
     )
-    articles = models.ManyToManyField(
+    articles: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         "drafts.Element",
         verbose_name=_("articles of the negotiating text"),
         blank=True,

@@ -157,7 +157,8 @@ class Ranked:
     one for its records. `matching` is the same records, unordered, as a queryset."""
 
     def __init__(self, matching: QuerySet[Record], page: Any) -> None:
-        self.matching, self._page, self._count = matching, page, None
+        self.matching, self._page = matching, page
+        self._count: int | None = None
 
     def all(self) -> "Ranked":
         return self
@@ -222,11 +223,17 @@ class PostgresSearch:
         from django.contrib.postgres.search import SearchHeadline
 
         tsquery = self._tsquery(query)
-        marks = {"start_sel": START, "stop_sel": STOP}
         rows = (
             SearchEntry.objects.filter(pk__in=ids)
             .annotate(
-                t=SearchHeadline("title", tsquery, config=F("config"), highlight_all=True, **marks),
+                t=SearchHeadline(
+                    "title",
+                    tsquery,
+                    config=F("config"),
+                    highlight_all=True,
+                    start_sel=START,
+                    stop_sel=STOP,
+                ),
                 b=SearchHeadline(
                     "body",
                     tsquery,
@@ -235,7 +242,8 @@ class PostgresSearch:
                     max_words=30,
                     min_words=12,
                     fragment_delimiter=" … ",
-                    **marks,
+                    start_sel=START,
+                    stop_sel=STOP,
                 ),
             )
             .values_list("pk", "t", "b")

@@ -325,7 +325,7 @@ def describe(content: dict[str, Any], viewer: Any, record: Record) -> dict[str, 
 
     from .choices import Language, Licence, Mechanism
 
-    choices = {
+    choices: dict[str, dict[str, Any]] = {
         "record_type": dict(RecordType.choices),
         "sector": dict(Sector.choices),
         "mechanism": dict(Mechanism.choices),
@@ -333,7 +333,8 @@ def describe(content: dict[str, Any], viewer: Any, record: Record) -> dict[str, 
         "language": dict(Language.choices),
     }
     out = {
-        name: str(choices[name].get(content.get(name), content.get(name) or "")) for name in choices
+        name: str(choices[name].get(str(content.get(name)), content.get(name) or ""))
+        for name in choices
     }
     for name in ("title", "summary", "outcomes"):
         out[name] = content.get(name) or ""
