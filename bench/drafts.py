@@ -212,7 +212,8 @@ def fill_submissions(revision, rng: random.Random) -> list:  # type: ignore[no-u
 def bench_compilation(revision, label: str) -> None:  # type: ignore[no-untyped-def]
     from django.test import Client
 
-    from drafts.selectors import published_on
+    from drafts.models import Submission
+    from drafts.selectors import ENTRY_FIELDS
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = "bench-no-such-session"  # bypasses any public page cache
@@ -226,13 +227,20 @@ def bench_compilation(revision, label: str) -> None:  # type: ignore[no-untyped-
 
         return run
 
-    bare = timed(lambda: list(published_on(revision)))
+    fields = [f for f in ENTRY_FIELDS if f != "element_eid"]
+    rows = Submission.objects.filter(revision=revision, state="published")
+    bare = timed(lambda: list(rows.values_list(*fields, "element__eid")))
     page_t = timed(get(page))
     api_t = timed(get(api))
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values) * 1000
+
     print(
-        f"compilation of {ENTRIES:,} entries over {ARTICLES} articles ({label}), "
-        f"p95 of {REPEAT}: page {p95(page_t):.0f} ms, API {p95(api_t):.0f} ms, "
-        f"bare query of the same rows {p95(bare):.0f} ms (goal <= 300 ms on PostgreSQL)"
+        f"compilation of {ENTRIES:,} entries over {ARTICLES} articles ({label}), {REPEAT} "
+        f"requests: page p95 {p95(page_t):.0f} ms (median {med(page_t):.0f}), API p95 "
+        f"{p95(api_t):.0f} ms (median {med(api_t):.0f}), bare query of the same rows p95 "
+        f"{p95(bare):.0f} ms (median {med(bare):.0f}); goal <= 300 ms p95 on PostgreSQL"
     )
 
 

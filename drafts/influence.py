@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from .choices import Operation, Verdict
 from .diffing import inserted_spans
 
 ADOPTED = 90.0
-PARTLY = 75.0
+PARTLY = 66.0
 NEW_SHARE = 0.5  # at least this share of the matching passage must be new in the revision
 SHORT = 3  # proposals of fewer words must be found whole
 
@@ -28,6 +29,7 @@ class Finding:
     score: float
     evidence: str = ""
     reason: str = ""
+    span: tuple[int, int] = (0, 0)  # where the evidence lies in the new article's text
 
 
 def _new_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
@@ -35,6 +37,10 @@ def _new_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
         return 0.0
     covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
     return covered / (end - start)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:()«»“”\"'").lower() for w in text.split() if w.strip(".,;:()")]
 
 
 def _stays_outside(quote: str, text: str, start: int, end: int) -> bool:
@@ -115,6 +121,10 @@ def _judge_wording(
         )
     share = _new_share(start, end, spans)
     short = len(proposal.split()) < SHORT
+    # Characters can line up by chance; the proposal's words must also be there, in order.
+    words = _words(proposal)
+    in_order = LCSseq.similarity(words, _words(evidence)) / len(words) if words else 0.0
+    score = min(score, 100.0 * in_order)
     if share < NEW_SHARE:
         return Finding(Verdict.NOT_REFLECTED, score, evidence, _("The matching words are not new."))
     if score >= ADOPTED and (not short or score == 100.0):
@@ -124,13 +134,41 @@ def _judge_wording(
                 score,
                 evidence,
                 _("Added, but the passage it was to replace stays."),
+                (start, end),
             )
-        return Finding(Verdict.ADOPTED, score, evidence)
+        return Finding(Verdict.ADOPTED, score, evidence, span=(start, end))
     if score >= PARTLY and not short:
-        return Finding(Verdict.PARTLY, score, evidence)
+        return Finding(Verdict.PARTLY, score, evidence, span=(start, end))
     return Finding(
         Verdict.NOT_REFLECTED,
         score,
         evidence,
         _("The closest new wording is %(score)s%% similar.") % {"score": round(score)},
     )
+
+
+def settle(findings: list[Finding]) -> list[Finding]:
+    """One passage is evidence for the proposals it matches best: a claim is withdrawn where
+    the same new wording matches another proposal on the article strictly better."""
+    settled = []
+    for finding in findings:
+        if finding.verdict == Verdict.NOT_REFLECTED:
+            settled.append(finding)
+            continue
+        a, b = finding.span
+        better = any(
+            other.verdict != Verdict.NOT_REFLECTED
+            and other.score > finding.score
+            and other.span[0] < b
+            and a < other.span[1]
+            for other in findings
+        )
+        if better:
+            finding = Finding(
+                Verdict.NOT_REFLECTED,
+                finding.score,
+                finding.evidence,
+                _("The matching wording is better explained by another proposal."),
+            )
+        settled.append(finding)
+    return settled

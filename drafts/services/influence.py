@@ -2,13 +2,14 @@
 this revision reflects it, with the evidence side by side and the score."""
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..choices import SubmissionKind, SubmissionState, Verdict
 from ..diffing import match_articles, word_diff
-from ..influence import judge
+from ..influence import Finding, judge, settle
 from ..models import Influence, Revision, Submission
 from ..selectors import articles, plain_text, previous_of, tree
 
@@ -27,24 +28,18 @@ def track_influence(revision_id: int) -> int:
     old_by_pk = {a.element.pk: a for a in old_articles}
     texts: dict[int, tuple[str, str, list[tuple[int, str]]]] = {}
     rows = []
+    by_article: dict[int, list[tuple[Submission, Finding]]] = {}
     amendments = Submission.objects.filter(
         revision=source, kind=SubmissionKind.AMENDMENT, state=SubmissionState.PUBLISHED
     ).select_related("element")
     for submission in amendments.iterator(2000):
-        article_id = submission.element.article_id
+        article_id = submission.element.article_id if submission.element else None
         new = counterpart.get(article_id) if article_id else None
         if new is None or article_id not in old_by_pk:
-            rows.append(
-                _row(
-                    submission,
-                    target,
-                    None,
-                    Verdict.NOT_REFLECTED,
-                    0.0,
-                    "",
-                    _("The article is not in this revision."),
-                )
+            gone = Finding(
+                Verdict.NOT_REFLECTED, 0.0, reason=_("The article is not in this revision.")
             )
+            rows.append(_row(submission, target, None, gone))
             continue
         if article_id not in texts:
             old_text, new_text = plain_text(old_by_pk[article_id]), plain_text(new)
@@ -58,17 +53,11 @@ def track_influence(revision_id: int) -> int:
             new_text=new_text,
             ops=ops,
         )
-        rows.append(
-            _row(
-                submission,
-                target,
-                new.element,
-                finding.verdict,
-                finding.score,
-                finding.evidence,
-                finding.reason,
-            )
-        )
+        by_article.setdefault(article_id, []).append((submission, finding))
+    for article_id, judged in by_article.items():
+        element = counterpart[article_id].element
+        settled = settle([f for _s, f in judged])
+        rows += [_row(s, target, element, f) for (s, _f), f in zip(judged, settled, strict=True)]
     with transaction.atomic():
         Influence.objects.filter(revision=target).delete()
         Influence.objects.bulk_create(rows, batch_size=1000)
@@ -76,14 +65,14 @@ def track_influence(revision_id: int) -> int:
     return len(rows)
 
 
-def _row(submission, target, element, verdict, score, evidence, reason) -> Influence:  # type: ignore[no-untyped-def]
+def _row(submission: Submission, target: Revision, element: Any, finding: Finding) -> Influence:
     return Influence(
         submission=submission,
         revision=target,
         element=element,
-        verdict=verdict,
-        score=round(score, 1),
+        verdict=finding.verdict,
+        score=round(finding.score, 1),
         proposed=submission.proposed_text or submission.quote_exact,
-        evidence=evidence,
-        reason=reason[:300],
+        evidence=finding.evidence,
+        reason=finding.reason[:300],
     )
