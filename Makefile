@@ -49,6 +49,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/consultations.py
 	$(BIN)/python bench/registration.py
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/drafts.py
 
 messages: $(TEST_STAMP)
 	cd $(CURDIR) && CONSULTA_DEMO=1 $(BIN)/consulta makemessages -l fr -l es -l ar -l ru -l zh_Hans --no-obsolete \
