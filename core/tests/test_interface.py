@@ -39,16 +39,9 @@ def test_every_interface_string_is_in_the_catalogues(tmp_path, settings, monkeyp
         pytest.skip("xgettext not installed (Debian package gettext)")
     # makemessages writes beside the sources it finds, so it runs on a copy of them.
     root = Path(settings.BASE_DIR)
-    for name in (
-        "config",
-        "core",
-        "accounts",
-        "stakeholders",
-        "consultations",
-        "events",
-        "api",
-        "templates",
-    ):
+    from config.apps import PROJECT_APPS
+
+    for name in ("config", *PROJECT_APPS, "templates"):
         shutil.copytree(
             root / name,
             tmp_path / name,
