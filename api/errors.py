@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from core.permissions import public_view
+
 logger = logging.getLogger(__name__)
 
 
@@ -111,6 +113,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
+@public_view
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Paths under /api/v1/ that match no endpoint get the API's error shape, not an HTML page."""
     return JsonResponse(error_body(_("No such endpoint.")), status=404)

@@ -19,7 +19,7 @@ from .language import remember_language
 from .models import Process
 from .navigation import process_links
 from .pagecache import cache_public_page
-from .permissions import has_perm, permission_required
+from .permissions import has_perm, permission_required, public_view
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
 
 @cache_public_page()
 @require_GET
+@public_view
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: what Consulta is, and the processes one can follow."""
     processes = selectors.processes_visible_to(request.user)[:6]
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page()
 @require_GET
+@public_view
 def process_list(request: HttpRequest) -> HttpResponse:
     """Every process the visitor may see."""
     page = Paginator(selectors.processes_visible_to(request.user), 25).get_page(
@@ -151,6 +153,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
+@public_view
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, for load balancers and monitoring."""
     try:
@@ -164,6 +167,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@public_view
 def set_language(request: HttpRequest) -> HttpResponse:
     """Remember the interface language in a cookie and go back to the page the visitor was on.
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.permissions import has_perm
+from core.permissions import has_perm, public_view
 from core.selectors import process_for
 
 from .. import permissions as perms
@@ -33,6 +33,7 @@ __all__ = [
 
 
 @require_GET
+@public_view
 def consultation_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A process's consultations (drafts only for its secretariat)."""
     process = process_for(request.user, slug)

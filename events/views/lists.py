@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.models import Process
-from core.permissions import has_perm, permission_required
+from core.permissions import has_perm, permission_required, public_view
 from core.selectors import process_for
 
 from .. import permissions as perms
@@ -22,6 +22,7 @@ from . import scopes
 
 
 @require_GET
+@public_view
 def event_list(request: HttpRequest, slug: str = "") -> HttpResponse:
     """Events by process, series, kind and date; upcoming first."""
     process = process_for(request.user, slug) if slug else None
@@ -93,6 +94,7 @@ def series_targets(request: HttpRequest, series: Series, slug: str) -> HttpRespo
 
 
 @require_GET
+@public_view
 def process_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The process's events as an iCalendar feed."""
     process = process_for(request.user, slug)
@@ -100,6 +102,7 @@ def process_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_view
 def series_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A series's events as an iCalendar feed."""
     series = selectors.series_for(request.user, slug)

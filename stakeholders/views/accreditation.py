@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exports import FORMATS, export_response
 from core.models import Process
 from core.pagecache import cache_public_page
-from core.permissions import has_perm, permission_required
+from core.permissions import has_perm, permission_required, public_view
 from core.selectors import process_for
 
 from .. import permissions as perms
@@ -41,6 +41,7 @@ def _accredited_rows(process: Process, viewer: Any) -> list[dict[str, Any]]:
 
 @cache_public_page()
 @require_GET
+@public_view
 def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
     """The published list of accredited organisations, and how to apply."""
     viewer = request.user
@@ -60,6 +61,7 @@ def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_view
 def accredited_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The published list as CSV, XLSX or JSON."""
     if fmt not in FORMATS:

@@ -15,7 +15,7 @@ from accounts.selectors import is_platform_secretariat
 from core.exports import FORMATS, export_response
 from core.fields import is_id
 from core.pagecache import cache_public_page
-from core.permissions import has_perm, permission_required
+from core.permissions import has_perm, permission_required, public_view
 from core.selectors import processes_visible_to
 
 from .. import permissions as perms
@@ -49,6 +49,7 @@ def _directory_rows(organisations: Any, viewer: Any) -> list[dict[str, Any]]:
 
 @cache_public_page(params=("page", *DirectoryFilterForm.base_fields))
 @require_GET
+@public_view
 def directory(request: HttpRequest) -> HttpResponse:
     """The public directory of organisations, with filters, search, sorting and exports."""
     form = _directory_form(request)
@@ -76,6 +77,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_view
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Exactly what the visitor may see in the directory, as CSV, XLSX or JSON."""
     if fmt not in FORMATS:
@@ -95,6 +97,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@public_view
 def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """An organisation's profile; protected people and anonymised organisations stay hidden."""
     viewer = request.user
