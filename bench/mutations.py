@@ -57,11 +57,23 @@ MUTATIONS = [
                 r"condition = Q\(\) if staff is None else published \| Q\(process_id__in=staff\)",
                 "condition = Q()",
             ),
+            (
+                "events/selectors.py",
+                r"Event\.objects\.restrict\(viewer\)\.select_related\(",
+                "Event.objects.all().select_related(",
+            ),
         ),
     ),
     Mutation(
         "drafts shown in the consultations list",
-        (("consultations/selectors.py", r"qs = qs\.exclude\(status=Status\.DRAFT\)", "qs = qs"),),
+        (
+            ("consultations/selectors.py", r"qs = qs\.exclude\(status=Status\.DRAFT\)", "qs = qs"),
+            (
+                "consultations/querysets.py",
+                r"& ~Q\(status=Status\.DRAFT\)",
+                "",
+            ),
+        ),
     ),
     Mutation(
         "anyone withdraws anyone's floor request",
@@ -72,6 +84,12 @@ MUTATIONS = [
                 r"request\.user, item\.event\.process\)",
                 "True",
             ),
+            (
+                "events/permissions.py",
+                r"(def _withdraw_floor_request\(user: Any, request: Any\) -> bool:\n"
+                r'    """[^"]*"""\n)',
+                r"\1    return request is not None\n",
+            ),
         ),
     ),
     Mutation(
@@ -79,6 +97,45 @@ MUTATIONS = [
         (
             ("events/services.py", r"if registration\.state != R\.CONFIRMED:", "if False:"),
             ("events/services/*.py", r"if registration\.state != R\.CONFIRMED:", "if False:"),
+        ),
+    ),
+    Mutation(
+        "anyone manages an event",
+        (
+            (
+                "events/permissions.py",
+                r"def _manage\(user: Any, event: Any\) -> bool:\n    return allows\(user, "
+                r'"manage", event\)',
+                "def _manage(user: Any, event: Any) -> bool:\n    return event is not None",
+            ),
+            (
+                "events/permissions.py",
+                r"def _manage\(user: Any, event: Any\) -> bool:\n    if event is None:\n"
+                r"        return False\n",
+                "def _manage(user: Any, event: Any) -> bool:\n    return event is not None\n",
+            ),
+        ),
+    ),
+    Mutation(
+        "a place taken without locking the event",
+        (
+            (
+                "events/services*.py",
+                r"Event\.objects\.select_for_update\(\)\.get\(pk=event\.pk\)",
+                "Event.objects.get(pk=event.pk)",
+            ),
+            (
+                "events/services/*.py",
+                r"Event\.objects\.select_for_update\(\)\.get\(pk=event\.pk\)",
+                "Event.objects.get(pk=event.pk)",
+            ),
+        ),
+    ),
+    Mutation(
+        "no cap per organisation in the room",
+        (
+            ("events/services.py", r"and event\.organisation_cap\n", "and False\n"),
+            ("events/services/*.py", r"and event\.organisation_cap\n", "and False\n"),
         ),
     ),
     Mutation(
@@ -93,16 +150,6 @@ MUTATIONS = [
         ),
     ),
     Mutation(
-        "the applications page opens to anyone signed in",
-        (
-            (
-                "stakeholders/views.py",
-                r"if not is_staff and not member_state_of\(request\.user\):",
-                "if False:",
-            ),
-        ),
-    ),
-    Mutation(
         "unpublished results are shown to everyone it is addressed to",
         (
             (
@@ -110,17 +157,36 @@ MUTATIONS = [
                 r"consultation\.status == Status\.PUBLISHED and _view\(user, consultation\)",
                 "_view(user, consultation)",
             ),
+            (
+                "consultations/querysets.py",
+                r"return manage \| \(shown & Q\(status=Status\.PUBLISHED\)\)",
+                "return manage | shown",
+            ),
         ),
     ),
     Mutation(
-        "no cap per organisation in the room",
+        "anonymous responses keep their exact time",
         (
             (
-                "events/services.py",
-                r"and event\.organisation_cap\n",
-                "and False\n",
+                "consultations/*.py",
+                r"if not consultation\.is_anonymous:\n        return moment",
+                "if True:\n        return moment",
             ),
-            ("events/services/*.py", r"and event\.organisation_cap\n", "and False\n"),
+        ),
+    ),
+    Mutation(
+        "the applications page opens to anyone signed in",
+        (
+            (
+                "stakeholders/views.py",
+                r"if not is_staff and not member_state_of\(request\.user\):",
+                "if False:",
+            ),
+            (
+                "stakeholders/permissions.py",
+                r"if member_state_of\(user\):\n        return True\n    if process is None:",
+                "if _authenticated(user):\n        return True\n    if process is None:",
+            ),
         ),
     ),
     Mutation(
