@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import Process
-from core.permissions import has_perm, permission_required
+from core.permissions import has_perm, permission_required, public_view
 from core.selectors import process_for
 
 from . import diffing, exporting, selectors, services
@@ -56,6 +56,7 @@ def _form_errors(request: HttpRequest, error: DraftsError, form: Any) -> None:
 # Texts ------------------------------------------------------------------------------------------
 
 
+@public_view
 @require_http_methods(["GET", "POST"])
 def text_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The process's negotiating texts; its secretariat creates new ones here."""
