@@ -7,13 +7,13 @@ permission rule for one consultation tests the very same condition on that objec
 costs no query (the submission endpoint checks one on every request).
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
 from core.choices import PUBLIC_PROCESS_STATUSES
+from core.conditions import matches
 from core.roles import staff_process_ids
 
 from .choices import Status
@@ -49,35 +49,6 @@ def condition(user: Any, action: str = "view") -> Q:
 def allows(user: Any, action: str, consultation: Any) -> bool:
     """Whether `restrict(user, action)` would include this consultation, decided in memory."""
     return consultation is not None and matches(condition(user, action), consultation)
-
-
-# A Q tested against one object: only the lookups the conditions above use. Any other fails
-# loudly, rather than being answered wrongly.
-_LOOKUPS = {
-    "exact": lambda value, wanted: value == wanted,
-    "in": lambda value, wanted: value in wanted,
-}
-
-
-def matches(node: Q, obj: Any) -> bool:
-    held: Iterable[bool] = (_holds(child, obj) for child in node.children)
-    result = all(held) if node.connector == Q.AND else any(held)
-    return result != node.negated
-
-
-def _holds(child: Any, obj: Any) -> bool:
-    if isinstance(child, Q):
-        return matches(child, obj)
-    lookup, wanted = child
-    *path, last = lookup.split("__")
-    if last not in _LOOKUPS:
-        path, last = [*path, last], "exact"
-    value = obj
-    for name in path:
-        value = getattr(value, name)
-    if callable(value):  # a lookup these helpers do not know (`__startswith`…)
-        raise ValueError(f"{lookup!r} cannot be tested in memory.")
-    return bool(_LOOKUPS[last](value, wanted))
 
 
 class ConsultationQuerySet(models.QuerySet):

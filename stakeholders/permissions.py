@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.selectors import is_platform_secretariat, is_process_staff, member_state_of
+from core.conditions import matches
 from core.permissions import VIEW_PROCESS, has_perm, register
 from core.roles import staff_process_ids
 
 from .querysets import (
     application_condition,
-    matches,
     objection_condition,
     organisation_condition,
 )

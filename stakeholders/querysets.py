@@ -13,7 +13,6 @@ through `self.model` and the relations' names.
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -172,39 +171,6 @@ def objection_condition(user: Any, action: str = "view") -> Q:
 
 
 # One object, in memory ---------------------------------------------------------------------------
-
-
-def matches(node: Q, obj: Any) -> bool:
-    """Whether the object meets the condition, tested on its attributes (no query)."""
-    held = (_holds(child, obj) for child in node.children)
-    result = all(held) if node.connector == Q.AND else any(held)
-    return result != node.negated
-
-
-_LOOKUPS = {
-    "exact": lambda value, wanted: value == wanted,
-    "in": lambda value, wanted: value in wanted,
-    "isnull": lambda value, wanted: (value is None) == wanted,
-}
-
-
-def _holds(child: Any, obj: Any) -> bool:
-    if isinstance(child, Q):
-        return matches(child, obj)
-    lookup, wanted = child
-    *path, last = lookup.split("__")
-    if last not in _LOOKUPS:
-        path, last = [*path, last], "exact"
-    value = obj
-    for name in path:
-        try:
-            value = getattr(value, name)
-        except ObjectDoesNotExist:  # a reverse one-to-one that was never made
-            value = None
-            break
-    if callable(value):  # a lookup these helpers do not know (`__startswith`…): fail loudly
-        raise ValueError(f"{lookup!r} cannot be tested in memory.")
-    return bool(_LOOKUPS[last](value, wanted))
 
 
 # Querysets ---------------------------------------------------------------------------------------
