@@ -48,6 +48,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/directory.py
 	$(BIN)/python bench/consultations.py
 	$(BIN)/python bench/registration.py
+	$(BIN)/python bench/knowledge.py
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/drafts.py
 

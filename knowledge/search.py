@@ -151,13 +151,18 @@ def parse_query(text: str, language: str = "en") -> Query | None:
     return Query(text, tuple(words), tuple(phrases), tuple(excluded), language)
 
 
+# Ranking reads every match's vector (ts_rank) or statistics (bm25): for a word in most records
+# that is most of the base. So the best matches are ranked among the WINDOW newest matches (all
+# of them when fewer match, which is the usual case); pages beyond the window rank every match.
+WINDOW = 1000
+
+
 class Ranked:
     """The records that match a query, best first: counted and sliced as a queryset is (so
-    Django's and the API's paginators take it), each page read in one query for its order and
-    one for its records. `matching` is the same records, unordered, as a queryset."""
+    Django's and the API's paginators take it). `matching` is the same records, unordered."""
 
-    def __init__(self, matching: QuerySet[Record], page: Any) -> None:
-        self.matching, self._page = matching, page
+    def __init__(self, matching: QuerySet[Record], rank: Any) -> None:
+        self.matching, self._rank = matching, rank
         self._count: int | None = None
 
     def all(self) -> "Ranked":
@@ -174,10 +179,37 @@ class Ranked:
     def __getitem__(self, window: slice) -> list[Record]:
         start = window.start or 0
         stop = self.count() if window.stop is None else window.stop
-        return self._page(start, max(0, stop - start)) if stop > start else []
+        if stop <= start:
+            return []
+        if stop <= WINDOW:
+            newest = list(self.matching.order_by("-pk").values_list("pk", flat=True)[:WINDOW])
+            if not newest:
+                return []
+            within = self.matching.model.objects.filter(pk__in=newest)
+            return list(self._rank(within)[start:stop])
+        return list(self._rank(self.matching)[start:stop])
 
-    def related(self, records: QuerySet[Record], ids: list[int]) -> list[Record]:
-        found = {r.pk: r for r in records.filter(pk__in=ids)}
+
+class _SqliteRanking:
+    """bm25 within the FTS5 table, among the given records only; sliced like a queryset."""
+
+    def __init__(self, text: str, within: QuerySet[Record], related: Any) -> None:
+        self.text, self.within, self.related = text, within, related
+
+    def __getitem__(self, window: slice) -> list[Record]:
+        start, stop = window.start or 0, window.stop or 0
+        inner, params = self.within.order_by().values("pk").query.sql_with_params()
+        # +rowid: the ids filter the matches; as an index constraint they would each start a
+        # full-text query of their own.
+        sql = (
+            "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s "  # noqa: S608
+            f"AND +rowid IN ({inner}) "
+            "ORDER BY bm25(knowledge_fts, 10.0, 1.0), rowid DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.text, *params, stop - start, start])
+            ids = [row[0] for row in cursor.fetchall()]
+        found = {r.pk: r for r in self.related(Record.objects.filter(pk__in=ids))}
         return [found[pk] for pk in ids if pk in found]
 
 
@@ -215,9 +247,12 @@ class PostgresSearch:
 
         tsquery = self._tsquery(query)
         matching = records.filter(search__document=tsquery)
-        ranked = related(matching).annotate(rank=SearchRank(F("search__document"), tsquery))
-        ordered = ranked.order_by("-rank", "-published_at", "pk")
-        return Ranked(matching, lambda start, size: list(ordered[start : start + size]))
+
+        def rank(within: QuerySet[Record]) -> QuerySet[Record]:
+            scored = related(within).annotate(rank=SearchRank(F("search__document"), tsquery))
+            return scored.order_by("-rank", "-published_at", "pk")
+
+        return Ranked(matching, rank)
 
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         from django.contrib.postgres.search import SearchHeadline
@@ -271,21 +306,10 @@ class SqliteSearch:
         found = RawSQL("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s", [text])
         matching = records.filter(pk__in=found)
 
-        def page(start: int, size: int) -> list[Record]:
-            # Ranked by bm25 within the FTS5 table, among the visible matches only.
-            inner, params = matching.order_by().values("pk").query.sql_with_params()
-            sql = (
-                "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s "  # noqa: S608
-                f"AND rowid IN ({inner}) "
-                "ORDER BY bm25(knowledge_fts, 10.0, 1.0), rowid LIMIT %s OFFSET %s"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [text, *params, size, start])
-                ids = [row[0] for row in cursor.fetchall()]
-            return ranked.related(related(Record.objects.all()), ids)
+        def rank(within: QuerySet[Record]) -> Any:
+            return _SqliteRanking(text, within, related)
 
-        ranked = Ranked(matching, page)
-        return ranked
+        return Ranked(matching, rank)
 
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         if not ids:

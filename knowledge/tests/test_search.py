@@ -238,3 +238,19 @@ def test_sqlite_keeps_the_fts5_table_in_step_through_triggers(base):
 def test_sqlite_quotes_every_word_so_no_input_is_fts5_syntax(base):
     query = parse_query('NEAR(a b) "x y" -z', "en")
     assert backend().fts_query(query) == '"NEAR" AND "a" AND "b" AND "x y" NOT "z"'
+
+
+def test_beyond_the_ranking_window_every_match_is_still_listed(base, monkeypatch):
+    from knowledge import search
+
+    staff, cert, _bank, _records = base
+    made = [
+        make_record(staff, cert, title=f"Helpline {n}", summary="A helpline for victims.")
+        for n in range(3)
+    ]
+    monkeypatch.setattr(search, "WINDOW", 2)
+    found = find("helpline")
+    first, rest = found.records[0:2], found.records[2:3]
+    # The first page is ranked among the two newest matches; later pages among all of them.
+    assert {r.pk for r in first} == {made[1].pk, made[2].pk}
+    assert {r.pk for r in first + rest} == {r.pk for r in made}
