@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -37,6 +38,51 @@ class ApiError(Exception):
 def responses(success: dict[int, Any], *codes: int) -> dict[int, Any]:
     """An endpoint's responses: its success schema, and the error shape for each error status."""
     return {**success, **{code: ErrorOut for code in codes}}
+
+
+# Answers any operation may give, whatever its own declarations say: the API's edge refuses a
+# NUL or an unreadable body (400), a token that is sent must be valid even on public endpoints
+# (401), and parameters or a body that do not fit are refused before the endpoint runs (422).
+COMMON_ERRORS = {
+    400: "Bad Request: a NUL character, or a body that cannot be read.",
+    401: "Unauthorized: the token sent is not valid.",
+    422: "Unprocessable Content: a parameter or the body does not fit the schema.",
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _common_errors_of(operation: dict[str, Any]) -> list[int]:
+    codes = [400]
+    if operation.get("security"):
+        codes.append(401)
+    if operation.get("parameters") or operation.get("requestBody"):
+        codes.append(422)
+    return codes
+
+
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation of an OpenAPI document the errors any request may meet."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    schemas = schema["components"]["schemas"]
+    schemas.setdefault("FieldError", FieldError.model_json_schema())
+    schemas["ErrorOut"].pop("$defs", None)
+    for item in schema.get("paths", {}).values():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            answers = operation.setdefault("responses", {})
+            for code in _common_errors_of(operation):
+                # ninja keys responses by number; the JSON document by string.
+                if code not in answers and str(code) not in answers:
+                    answers[code] = {
+                        "description": COMMON_ERRORS[code],
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    }
+    return schema
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -114,6 +160,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 @public_view
+@csrf_exempt  # like the API's own views: a POST to a wrong path is a 404, not an HTML 403
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Paths under /api/v1/ that match no endpoint get the API's error shape, not an HTML page."""
     return JsonResponse(error_body(_("No such endpoint.")), status=404)

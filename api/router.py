@@ -3,13 +3,28 @@
 It knows no domain: each app keeps its endpoints in <app>/api.py, and `config/api.py` mounts
 them."""
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from .auth import optional_auth
 from .docs import ReferenceDocs
-from .errors import install_error_handlers
+from .errors import document_common_errors, install_error_handlers
 
-api = NinjaAPI(
+
+class ConsultaAPI(NinjaAPI):
+    """ninja's API, whose OpenAPI document also lists the errors every operation may give."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_common_errors(schema)
+        return schema
+
+
+api = ConsultaAPI(
     title="Consulta API",
     version="1",
     description=(

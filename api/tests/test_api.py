@@ -179,3 +179,43 @@ def test_docs_page_renders_every_endpoint(client):
     assert response.status_code == 200
     for path in ("/api/v1/me", "/api/v1/processes", "/api/v1/processes/{slug}"):
         assert path in response.text
+
+
+@pytest.mark.django_db
+def test_every_operation_documents_the_errors_any_request_may_meet(client):
+    # Found by the fuzzer (tests/test_fuzz.py): a bad token (401), a NUL (400) and a query
+    # parameter of the wrong type (422) were answered everywhere but documented almost nowhere.
+    schema = client.get("/api/v1/openapi.json").json()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            answers = operation["responses"]
+            assert "400" in answers, (method, path)
+            if operation.get("security"):
+                assert "401" in answers, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert answers["422"].get("content", error) == error, (method, path)
+    assert "ErrorOut" in schema["components"]["schemas"]
+
+
+@pytest.mark.django_db
+def test_a_bad_token_and_a_wrong_type_on_a_public_list_are_documented(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    answers = schema["paths"]["/api/v1/processes"]["get"]["responses"]
+    assert assert_error_shape(client.get("/api/v1/processes", **bearer("cst_bad")), 401)
+    assert "401" in answers
+    assert assert_error_shape(client.get("/api/v1/processes", {"page_size": "x"}), 422)
+    assert "422" in answers
+
+
+@pytest.mark.django_db
+def test_a_post_to_no_endpoint_is_a_json_404_not_a_csrf_page(db):
+    # Found by the fuzzer: /events/null/registrations matches no route, and the catch-all,
+    # unlike ninja's views, was guarded by CSRF: an HTML 403 "Form expired".
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/events/null/registrations", "{}", content_type="application/json"
+    )
+    assert_error_shape(response, 404)
