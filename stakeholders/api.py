@@ -562,7 +562,9 @@ def application_action(
 
 
 @router.get(
-    "/processes/{slug}/accredited", response=list[AccreditedOut], summary="Accredited organisations"
+    "/processes/{slug}/accredited",
+    response=responses({200: list[AccreditedOut]}, 404),
+    summary="Accredited organisations",
 )
 @paginate(PagePagination)
 def accredited(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]

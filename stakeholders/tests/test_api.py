@@ -306,3 +306,16 @@ def test_process_applications_list_for_staff_and_delegates_only(
     ]
     for user in (stakeholder, other_secretariat):
         assert client.get(url, **auth(user)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_accredited_list_of_an_unknown_process_is_a_documented_404(client):
+    # Found by the fuzzer (tests/test_fuzz.py): the 404 was answered but not in the schema.
+    response = client.get("/api/v1/processes/no-such-process/accredited")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "errors": []}
+    schema = client.get("/api/v1/openapi.json").json()
+    answers = schema["paths"]["/api/v1/processes/{slug}/accredited"]["get"]["responses"]
+    assert answers["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
