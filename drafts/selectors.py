@@ -367,17 +367,16 @@ def compilation(
     """Published submissions and amendments grouped under their articles, in the text's order,
     with counts per constituency for every article; `offset` and `limit` choose the entries
     listed (a page), the counts always cover them all. A fixed number of queries."""
-    roots = tree(revision)
-    items = {a.element.pk: a for a in articles(roots)}
+    items = _article_items(revision)
     order = {pk: n for n, pk in enumerate(items)}
     placed = sorted(_placements(revision), key=lambda p: (order.get(p[0], -1), p[1]))
     counts: dict[int, dict[str, int]] = {}
-    totals: dict[str, int] = {}
-    for article, _pk, constituency in placed:
+    authors: dict[str, set[int]] = {}
+    for article, pk, constituency in placed:
         cell = counts.setdefault(article if article in items else 0, {})
         cell[constituency] = cell.get(constituency, 0) + 1
-    for constituency in dict.fromkeys(c for _a, _p, c in placed):
-        totals[constituency] = len({pk for _a, pk, c in placed if c == constituency})
+        authors.setdefault(constituency, set()).add(pk)
+    totals = {constituency: len(ids) for constituency, ids in authors.items()}
     shown = placed[offset : None if limit is None else offset + limit]
     entries = _entries({pk for _a, pk, _c in shown}, viewer)
     groups: dict[int, Group] = {}
@@ -396,6 +395,29 @@ def compilation(
         "count": len({pk for _a, pk, _c in placed}),
         "placements": len(placed),
     }
+
+
+def _article_items(revision: Revision) -> dict[int, Item]:
+    """The revision's articles in document order, with their number and heading (two queries,
+    the rest of the tree is not read)."""
+    language = revision.language
+    found = revision.elements.filter(kind=ElementKind.ARTICLE).order_by("position")
+    wording = {
+        t.element_id: t
+        for t in ElementText.objects.filter(element__in=found, language=language).only(
+            "element_id", "num", "heading"
+        )
+    }
+    items = {}
+    for element in found:
+        text = wording.get(element.pk)
+        items[element.pk] = Item(
+            element=element,
+            num=text.num if text else element.label,
+            heading=text.heading if text else "",
+            language=language,
+        )
+    return items
 
 
 def _entries(ids: set[int], viewer: Any) -> dict[int, Entry]:
