@@ -55,7 +55,8 @@ def track_influence(revision_id: int) -> int:
         )
         by_article.setdefault(article_id, []).append((submission, finding))
     for article_id, judged in by_article.items():
-        element = counterpart[article_id].element
+        matched = counterpart[article_id]
+        element = matched.element if matched is not None else None
         settled = settle([f for _s, f in judged])
         rows += [_row(s, target, element, f) for (s, _f), f in zip(judged, settled, strict=True)]
     with transaction.atomic():
