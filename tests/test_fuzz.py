@@ -159,10 +159,22 @@ def _build_world() -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def world(db):
+    from django.core import signals
+    from django.db import close_old_connections
+
+    # As Django's test client does: at the end of each request, the WSGI handler would close
+    # the connection, and with it the test's transaction (PostgreSQL; SQLite's in-memory
+    # database is never closed).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     WORLD.clear()
     WORLD.update(_build_world())
-    yield WORLD
-    WORLD.clear()
+    try:
+        yield WORLD
+    finally:
+        WORLD.clear()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["secretariat", "anonymous"])
