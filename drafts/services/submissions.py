@@ -354,13 +354,13 @@ def read_attachment(upload: Any) -> tuple[bytes, str]:
     """A PDF checked by content (the registry's check: no scripts, actions or embedded files),
     and its safe name; refused before anything is stored."""
     from stakeholders.exceptions import InvalidDocument as RegistryInvalid
-    from stakeholders.services.documents import _check_pdf, safe_filename
+    from stakeholders.services.documents import check_pdf, safe_filename
 
     content = upload.read(MAX_ATTACHMENT + 1)
     if len(content) > MAX_ATTACHMENT:
         raise InvalidDocument(_("The limit is 10 MB per file."))
     try:
-        _check_pdf(content)
+        check_pdf(content)
     except RegistryInvalid as exc:
         raise InvalidDocument(str(exc)) from None
     return content, safe_filename(upload.name)

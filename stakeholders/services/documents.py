@@ -89,7 +89,10 @@ def _is_active(node: Any) -> bool:
     return hasattr(opening, "keys") and opening.get("/S") != "/GoTo"
 
 
-def _check_pdf(content: bytes) -> None:
+def check_pdf(content: bytes) -> None:
+    """Refuse what is not a readable PDF with pages, or carries active content (scripts,
+    automatic actions, embedded files, multimedia): InvalidDocument says which. Other apps that
+    take PDFs check them here."""
     from pypdf import PdfReader
 
     if not content.startswith(b"%PDF-"):
@@ -146,7 +149,7 @@ def add_document(application: Application, *, actor: Any, upload: Any) -> Applic
     content = upload.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise InvalidDocument(_("The limit is 10 MB per file."))
-    _check_pdf(content)
+    check_pdf(content)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         _check_open(application, adding=True)
