@@ -8,6 +8,7 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import register_loader
+        from core.home import register_section
         from core.navigation import add_process_link
         from core.pagecache import watch
 
@@ -15,6 +16,7 @@ class ConsultationsConfig(AppConfig):
             models,
             permissions,  # noqa: F401  (registers the permissions)
         )
+        from .selectors import open_for_home
 
         # Responses are not watched: a submission must not empty the public page cache.
         watch(models.Consultation, models.FormVersion)
@@ -26,3 +28,6 @@ class ConsultationsConfig(AppConfig):
 
         register_loader("consultations", load_demo, order=30)
         add_process_link(_("Consultations"), "consultations:list", order=20)
+        register_section(
+            "consultations", _("Consultations taking answers"), open_for_home, order=10
+        )

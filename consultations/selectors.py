@@ -10,15 +10,19 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from core.caches import register_cache
+from core.home import Item
 from core.models import Process
 from core.permissions import has_perm
 from stakeholders.models import Organisation
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
-from .choices import Audience
+from .choices import Audience, Status
 from .models import Consultation, Draft, ExportJob, FormVersion, Participation, Response
 from .permissions import VIEW
 from .xlsform import FormDefinition, from_dict
@@ -214,3 +218,22 @@ def text_answers(consultation: Consultation, path: str, *, limit: int = 50) -> l
         if len(found) >= limit:
             break
     return found[:limit]
+
+
+def open_for_home(viewer: Any, limit: int) -> list[Item]:
+    """The consultations taking answers now that the viewer may see (the home page's "open
+    now"), closing soonest first."""
+    now = timezone.now()
+    taking = (
+        Consultation.objects.restrict(viewer)
+        .filter(status=Status.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")[:limit]
+    )
+    return [
+        Item(
+            c.title,
+            reverse("consultations:detail", args=[c.slug]),
+            _("Open until %(date)s") % {"date": f"{c.closes_at:%Y-%m-%d}"},
+        )
+        for c in taking
+    ]

@@ -15,6 +15,7 @@ from . import audit, selectors, services
 from . import permissions as perms
 from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
+from .home import open_now
 from .language import remember_language
 from .models import Process
 from .navigation import process_links
@@ -32,9 +33,10 @@ def _process(request: HttpRequest, slug: str, **kwargs: Any) -> Process:
 @require_GET
 @public_view
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: what Consulta is, and the processes one can follow."""
+    """The landing page: what Consulta is, what is open now, and the processes to follow."""
     processes = selectors.processes_visible_to(request.user)[:6]
-    return render(request, "core/home.html", {"processes": processes})
+    context = {"processes": processes, "open_now": open_now(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @cache_public_page()

@@ -8,6 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import register_loader
+        from core.home import register_section
         from core.navigation import add_process_link
         from core.pagecache import watch
 
@@ -15,6 +16,7 @@ class EventsConfig(AppConfig):
             models,
             permissions,  # noqa: F401  (registers the permissions)
         )
+        from .selectors import upcoming_for_home
 
         watch(models.Event, models.Series, models.Speaker, models.EventOrganiser, models.AgendaItem)
 
@@ -25,3 +27,4 @@ class EventsConfig(AppConfig):
 
         register_loader("events", load_demo, order=40)
         add_process_link(_("Events"), "events:process_events", order=30)
+        register_section("events", _("Upcoming events"), upcoming_for_home, order=20)

@@ -1,6 +1,7 @@
 """Reads of events, scoped to the viewer, and the figures their pages show."""
 
 import io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.disclosure import Cell, protect
 from core.fields import is_id
+from core.home import Item
 from core.models import Process
 from core.permissions import has_perm
 from core.selectors import processes_visible_to
@@ -29,7 +31,7 @@ from stakeholders.protection import (
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .calendar import CalendarEvent, calendar
-from .choices import ACTIVE_STATES, Audience, FloorState, ListMode, OrganiserRole
+from .choices import ACTIVE_STATES, Audience, EventStatus, FloorState, ListMode, OrganiserRole
 from .choices import RegistrationState as R
 from .floor import FloorRequest as Candidate
 from .floor import propose_order
@@ -257,6 +259,41 @@ def counts(event: Event) -> dict[str, int]:
     return found
 
 
+def has_ended(event: Event, now: Any = None) -> bool:
+    """Whether the event is over: no registration, no request for the floor."""
+    return bool(event.ends_at <= (now or timezone.now()))
+
+
+def registration_window(event: Event, now: Any = None) -> str:
+    """Where registration stands, as the event's page says it: "ended" (the event is over),
+    "not_yet" (it opens later), "closed" (it closed before the start) or "open"."""
+    now = now or timezone.now()
+    if has_ended(event, now):
+        return "ended"
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_yet"
+    if now >= (event.registration_closes_at or event.starts_at):
+        return "closed"
+    return "open"
+
+
+def is_full(event: Event, found: dict[str, int]) -> bool:
+    """Whether every place is taken, so that the next to register waits (`found`: counts())."""
+    return event.capacity is not None and found.get(R.CONFIRMED, 0) >= event.capacity
+
+
+def place_in_queue(registration: Registration | None) -> int | None:
+    """A waiting registration's place on the waiting list (1 is next), first come first served
+    as promote_waiting() gives places; None for one that does not wait."""
+    if registration is None or registration.state != R.WAITING:
+        return None
+    ahead = registration.event.registrations.filter(state=R.WAITING).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, id__lt=registration.id)
+    )
+    return ahead.count() + 1
+
+
 def participants(event: Event, viewer: Any) -> list[dict[str, Any]]:
     """The public participant list: hidden, consenting only, or everyone; never people at risk."""
     managing = has_perm(viewer, MANAGE, event)
@@ -266,7 +303,7 @@ def participants(event: Event, viewer: Any) -> list[dict[str, Any]]:
     if event.participant_list == ListMode.CONSENT and not managing:
         qs = qs.filter(consent=True)
     rows = []
-    for r in qs.order_by("user__display_name"):
+    for r in qs:
         # At-risk people are never listed, not even to organisers: the list is shared around.
         if r.user.at_risk or (r.organisation is not None and r.organisation.at_risk):
             continue
@@ -278,7 +315,16 @@ def participants(event: Event, viewer: Any) -> list[dict[str, Any]]:
                 "organisation": display_name(r.organisation, viewer) if r.organisation else "",
             }
         )
-    return rows
+    return sorted(rows, key=lambda row: name_key(row["name"]))
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Sorts people's names as a reader expects ("Aïcha" before "Armen", "de Vries" among the
+    Ds): accents and case set aside first, and only then told apart. The database's own order
+    is by code point, which puts every accented letter after z."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.casefold(), name
 
 
 # Calendars and QR codes ---------------------------------------------------------------------------
@@ -444,3 +490,21 @@ def scope_targets(scope: Any) -> dict[str, dict[str, int]]:
 
 def upcoming_in(process: Process, viewer: Any) -> QuerySet[Event]:
     return event_list(viewer, {"process": process.slug})
+
+
+def upcoming_for_home(viewer: Any, limit: int) -> list[Item]:
+    """The next events the viewer may see (the home page's "upcoming events"), soonest first."""
+    upcoming = (
+        Event.objects.restrict(viewer)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [
+        Item(
+            e.title,
+            reverse("events:detail", args=[e.slug]),
+            f"{e.starts_at:%Y-%m-%d %H:%M} UTC · {e.venue or _('online')}",
+        )
+        for e in upcoming
+    ]

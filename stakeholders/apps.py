@@ -11,6 +11,7 @@ class StakeholdersConfig(AppConfig):
 
         from core.audit import register_label
         from core.demo import register_loader
+        from core.home import register_process_section
         from core.navigation import add_process_link
         from core.pagecache import watch
 
@@ -41,3 +42,10 @@ class StakeholdersConfig(AppConfig):
 
         register_loader("stakeholders", load_demo, order=20)
         add_process_link(_("Accreditation"), "stakeholders:accreditation", order=10)
+        register_process_section(
+            "accreditation",
+            _("Open calls for accreditation"),
+            "stakeholders:accreditation",
+            note=_("Organisations may apply"),
+            order=30,
+        )

@@ -29,6 +29,34 @@ def test_home_lists_public_processes_only(client, process, draft_process):
 
 
 @pytest.mark.django_db
+def test_home_shows_what_is_open_now(client, process):
+    from tests.builders import make_consultation, make_event
+
+    make_consultation(process, title="Survey taking answers")
+    make_consultation(process, slug="draft-survey", title="Survey in draft", status="draft")
+    make_event(process, title="Briefing next week")
+    make_event(process, slug="draft-event", title="Event in draft", status="draft")
+    html = client.get("/").text
+    for shown in ("Survey taking answers", "Briefing next week", "Open calls for accreditation"):
+        assert shown in html
+    assert "Survey in draft" not in html and "Event in draft" not in html
+
+
+@pytest.mark.django_db
+def test_home_leaves_out_sections_with_nothing_open(client, process):
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.home import open_now
+
+    anonymous = AnonymousUser()
+    assert [s["name"] for s in open_now(anonymous)] == ["accreditation"]  # an active process
+    process.status = "concluded"
+    process.save()
+    assert open_now(anonymous) == []
+    assert "Nothing is open right now" in client.get("/").text
+
+
+@pytest.mark.django_db
 def test_process_list_hides_drafts_from_the_public(
     client, process, draft_process, django_assert_max_num_queries
 ):
