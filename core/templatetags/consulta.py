@@ -1,7 +1,9 @@
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
 
 from core.markdown import render_markdown
 from core.permissions import has_perm
@@ -42,3 +44,16 @@ def visible_predecessor(process: Any, user: Any) -> Any:
     from core.selectors import visible_predecessor as predecessor_for
 
     return predecessor_for(process, user) if process.predecessor_id else None
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the interface's language: "English" for en, "Chinese" for zh."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        # A bare code ("zh") names the interface language it is the root of ("zh-hans").
+        for interface_code, name in settings.LANGUAGES:
+            if interface_code.split("-")[0] == code:
+                return str(name)
+        return code

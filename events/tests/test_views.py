@@ -449,3 +449,83 @@ def test_series_targets_refuse_a_malformed_line(login, process, process_secretar
     assert "is not “dimension group percent”" in response.content.decode()
     series.refresh_from_db()
     assert series.targets == {}
+
+
+class TestWhatTheEventPageSays:
+    """The event page tells each visitor what they can do, and why not."""
+
+    def _past(self, process, **overrides):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        start = timezone.now() - timedelta(days=30)
+        fields = {"starts_at": start, "ends_at": start + timedelta(hours=2)}
+        return make_event(process, registration_opens_at=None, **{**fields, **overrides})
+
+    def test_a_past_event_offers_no_registration_and_says_why(self, login, process, stakeholder):
+        self._past(process)
+        html = login(stakeholder).get("/events/side-event/").content.decode()
+        assert "registration is closed" in html
+        assert 'action="/events/side-event/register/"' not in html
+
+    def test_a_full_event_offers_the_waiting_list_and_the_place_in_it(
+        self, login, process, stakeholder
+    ):
+        event = make_event(process, capacity=1)
+        services.register(event, actor=make_user("first@example.org"))
+        services.register(event, actor=make_user("second@example.org"))
+        page = login(stakeholder).get("/events/side-event/").content.decode()
+        assert "Join the waiting list" in page and ">Register<" not in page
+        services.register(event, actor=stakeholder)
+        page = login(stakeholder).get("/events/side-event/").content.decode()
+        assert "You are number 2 on the waiting list" in page
+
+    def test_languages_read_as_names(self, client, process):
+        make_event(process, languages=["en", "fr", "zh"])
+        html = client.get("/events/side-event/").content.decode()
+        assert "English, French, Chinese" in html
+
+    def test_an_ended_session_takes_no_request_for_the_floor(self, login, process):
+        event = self._past(process, kind="formal_session", capacity=None)
+        item = services.add_agenda_item(event, actor=None, number="1", title="Opening")
+        person = make_user("focal@example.org")
+        organisation = make_organisation(person, name="Voice")
+        make_application(process, organisation, state="accredited")
+        html = login(person).get(f"/agenda-items/{item.pk}/").content.decode()
+        assert "the floor can no longer be requested" in html
+        assert 'name="topic"' not in html
+
+    def test_participants_are_listed_in_the_order_readers_expect(self, client, process):
+        event = make_event(process, participant_list="everyone")
+        for name in ("Armen Sargsyan", "Zainab Bello", "Aïcha Benali", "Émile Dubois"):
+            user = make_user(f"{name.split()[1].lower()}@example.org")
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+            services.register(event, actor=user, consent=True)
+        html = client.get("/events/side-event/").content.decode()
+        names = ["Aïcha Benali", "Armen Sargsyan", "Émile Dubois", "Zainab Bello"]
+        assert [html.index(n) for n in names] == sorted(html.index(n) for n in names)
+
+    def test_speakers_are_left_out_of_the_figures_when_there_are_none(self, client, process):
+        event = make_event(process)
+        services.register(event, actor=make_user("first@example.org"))
+        html = client.get("/events/side-event/").content.decode()
+        assert 'id="fig-participants"' in html and 'id="fig-speakers"' not in html
+
+    def test_targets_drawn_as_lines_have_a_legend(self, login, process, process_secretariat):
+        event = make_event(process)
+        services.set_targets(event, {"gender": {"woman": 50}}, actor=None)
+        person = make_user("first@example.org")
+        person.gender = "woman"
+        person.save(update_fields=["gender"])
+        services.register(event, actor=person)
+        html = login(process_secretariat).get("/events/side-event/").content.decode()
+        assert 'class="chart-target"' in html and 'class="chart-legend"' in html
+
+    def test_charts_are_mirrored_right_to_left(self, client, process):
+        event = make_event(process)
+        services.register(event, actor=make_user("first@example.org"))
+        client.cookies["django_language"] = "ar"
+        html = client.get("/events/side-event/").content.decode()
+        assert "translate(360 0) scale(-1 1)" in html

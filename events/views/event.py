@@ -31,6 +31,8 @@ def _registration_form(request: HttpRequest, event: Event, data: Any = None) -> 
 def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
     user = request.user
     managing = has_perm(user, perms.MANAGE, event)
+    registration = selectors.registration_of(event, user)
+    counts = selectors.counts(event)
     return {
         "event": event,
         "process": event.process,
@@ -38,10 +40,13 @@ def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         **selectors.organisers_of(event, user),
         "speakers": list(event.speakers.all()),
         "topics": list(event.topics.all()),
-        "registration": selectors.registration_of(event, user),
+        "registration": registration,
+        "place_in_queue": selectors.place_in_queue(registration),
+        "window": selectors.registration_window(event),
+        "full": selectors.is_full(event, counts),
         "rotation": selectors.rotation_for(event, user),
         "can_register": has_perm(user, perms.REGISTER, event),
-        "counts": selectors.counts(event),
+        "counts": counts,
         "participants": selectors.participants(event, user),
         "agenda": list(event.agenda_items.all()),
         "figures": selectors.representation(

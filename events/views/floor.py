@@ -73,7 +73,8 @@ def _agenda_page(
     status: int = 200,
 ) -> HttpResponse:
     managing = has_perm(request.user, perms.RUN_FLOOR, item)
-    if form is None and organisations:
+    ended = selectors.has_ended(item.event)
+    if form is None and organisations and not ended:
         form = FloorRequestForm(organisations=organisations)
     shown = has_perm(request.user, perms.VIEW_SPEAKERS_LIST, item)
     lines = selectors.speakers_list(item, request.user) if shown else []
@@ -84,6 +85,7 @@ def _agenda_page(
         "event": item.event,
         "process": item.event.process,
         "managing": managing,
+        "ended": ended,
         "form": form,
         "lines": lines,
         "mine": mine,

@@ -57,9 +57,10 @@ def test_register_cancel_and_the_waiting_list_moves_up(
     two = signed_in(browser, live_server, second.email)
     two.goto("/events/side-event/")
     two.fill("#id_answer_q1", "Evidence")
-    two.click("button:has-text('Register')")
+    two.click("button:has-text('Join the waiting list')")  # the one place is taken
     assert state(two) == "waiting"
     assert "waiting list" in two.locator(".messages").inner_text()
+    assert "number 1 on the waiting list" in two.locator("[data-registration-state]").inner_text()
     assert_accessible(two)
     one.click("button:has-text('Cancel my registration')")
     two.reload()
