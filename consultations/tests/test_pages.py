@@ -110,3 +110,46 @@ def test_a_page_with_errors_answers_200_and_the_api_422(client, process):
         content_type="application/json",
     )
     assert api.status_code == 422
+
+
+def test_a_radio_group_is_a_fieldset_named_by_its_legend(login, process, process_secretariat):
+    html = login(process_secretariat).get(f"/processes/{process.slug}/consultations/new/")
+    groups = re.findall(
+        r'<fieldset class="field field-group">\s*<legend>(.*?)</legend>(.*?)</fieldset>',
+        html.content.decode(),
+        re.S,
+    )
+    assert len(groups) == 2  # audience and identity mode
+    assert all('type="radio"' in body for _legend, body in groups)
+
+
+def test_the_secretariat_finds_the_results_of_an_open_consultation(
+    client, login, process, process_secretariat
+):
+    consultation = make_consultation(process)
+    results = f'href="/consultations/{consultation.slug}/results/"'
+    assert results not in client.get(f"/processes/{process.slug}/consultations/").content.decode()
+    page = login(process_secretariat).get(f"/processes/{process.slug}/consultations/")
+    assert results in page.content.decode()
+
+
+def test_the_responses_list_names_kind_and_region(login, process, process_secretariat):
+    consultation = make_consultation(process)
+    submit(consultation, declared={"kind": "ngo", "region": "african"})
+    html = login(process_secretariat).get(f"/consultations/{consultation.slug}/responses/")
+    html = html.content.decode()
+    assert "<td>NGO / civil society</td>" in html and "<td>African Group</td>" in html
+
+
+def test_charts_are_mirrored_right_to_left(login, process, process_secretariat):
+    consultation = make_consultation(process)
+    submit(consultation)
+    client = login(process_secretariat)
+    client.cookies["django_language"] = "ar"
+    html = client.get(f"/consultations/{consultation.slug}/results/").content.decode()
+    assert "scale(-1 1)" in html and 'class="chart-label" transform="scale(-1 1)"' in html
+    client.cookies["django_language"] = "en"
+    assert (
+        "scale(-1 1)"
+        not in client.get(f"/consultations/{consultation.slug}/results/").content.decode()
+    )

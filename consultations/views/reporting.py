@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.permissions import has_perm, permission_required
+from stakeholders.choices import OrganisationKind, Region
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -67,6 +68,8 @@ def responses(request: HttpRequest, consultation: Consultation, slug: str) -> Ht
             "process": consultation.process,
             "page": page,
             "language_names": {r.language: language_name(r.language) for r in page},
+            "kind_labels": dict(OrganisationKind.choices),
+            "region_labels": dict(Region.choices),
             "show_identity": not consultation.is_anonymous,
         },
     )
