@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from ninja.openapi.docs import DocsBase
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -84,13 +85,39 @@ def _components(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _sections(operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The operations grouped by their tag (an app's endpoints), in the order they come."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for op in operations:
+        sections.setdefault((op["tags"] or ["api"])[0], []).append(op)
+    return [{"tag": tag, "slug": slugify(tag), "operations": ops} for tag, ops in sections.items()]
+
+
+def _used_schemas(operations: list[dict[str, Any]], components: list[dict[str, Any]]) -> list:
+    named = {op["body"] for op in operations} | {
+        r["schema"] for op in operations for r in op["responses"]
+    }
+    return [c for c in components if any(c["name"] in n for n in named)]
+
+
 class ReferenceDocs(DocsBase):
+    """One page per group of endpoints (`?section=`), with every endpoint listed on each: the
+    whole reference on one page outgrew the page budget."""
+
     def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
         schema = api.get_openapi_schema(path_params=kwargs)
+        sections = _sections(_operations(schema))
+        wanted = request.GET.get("section", "")
+        current = next(
+            (s for s in sections if s["slug"] == wanted), sections[0] if sections else None
+        )
+        operations = current["operations"] if current else []
         context = {
             "info": schema.get("info", {}),
-            "operations": _operations(schema),
-            "components": _components(schema),
+            "sections": sections,
+            "current": current,
+            "operations": operations,
+            "components": _used_schemas(operations, _components(schema)),
             "openapi_url": self.get_openapi_url(api, kwargs),
         }
         return render(request, "api/docs.html", context)

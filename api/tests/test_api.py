@@ -174,11 +174,15 @@ def test_openapi_document_lists_the_endpoints_and_bearer_auth(client):
 
 
 @pytest.mark.django_db
-def test_docs_page_renders_every_endpoint(client):
-    response = client.get("/api/v1/docs")
-    assert response.status_code == 200
-    for path in ("/api/v1/me", "/api/v1/processes", "/api/v1/processes/{slug}"):
-        assert path in response.text
+def test_docs_pages_list_every_endpoint_and_detail_one_group_each(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    index = client.get("/api/v1/docs")
+    assert index.status_code == 200
+    for path in schema["paths"]:
+        assert f"{path}</code></a>" in index.text  # every endpoint in the contents
+    processes = client.get("/api/v1/docs", {"section": "processes"}).text
+    assert 'data-path="/api/v1/processes"' in processes  # its details and "Try it"
+    assert client.get("/api/v1/docs", {"section": "nonsense"}).status_code == 200
 
 
 @pytest.mark.django_db
