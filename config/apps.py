@@ -2,7 +2,17 @@
 read. An app's pages come from its `urls.py` and its endpoints from the `router` of its `api.py`;
 adding an app is adding its name here."""
 
-PROJECT_APPS = ["core", "accounts", "stakeholders", "consultations", "events", "drafts", "knowledge", "analysis", "api"]
+PROJECT_APPS = [
+    "core",
+    "accounts",
+    "stakeholders",
+    "consultations",
+    "events",
+    "drafts",
+    "knowledge",
+    "analysis",
+    "api",
+]
 
 # Where URL patterns are looked up in order, core's last: its home page is the catch-all "".
 URL_ORDER = [app for app in PROJECT_APPS if app != "core"] + ["core"]
