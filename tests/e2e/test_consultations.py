@@ -1,7 +1,6 @@
 """A multilingual form answered in the browser, in English with JavaScript and in Arabic without
 it; results drawn as charts. axe-core checks every page on the way."""
 
-
 import pytest
 
 from consultations import services
