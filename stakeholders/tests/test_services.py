@@ -184,6 +184,20 @@ def test_one_open_application_per_organisation_and_process(process):
 
 
 @pytest.mark.django_db
+def test_a_standing_objection_is_never_overlooked_by_the_silence_rule(process, delegate):
+    # The state says circulated (say, a withdrawal and a new objection crossed), but an
+    # objection stands: the period closes without accrediting.
+    application = make_application(process, make_organisation(), state="circulated")
+    services.record_objection(
+        application, actor=delegate, member_state="US", basis="Links to X", disclose=True
+    )
+    Application.objects.filter(pk=application.pk).update(state="circulated")
+    accredited = services.close_objection_periods(today=application.deadline + timedelta(days=1))
+    assert accredited == []
+    assert Application.objects.get(pk=application.pk).state == "circulated"
+
+
+@pytest.mark.django_db
 def test_an_objection_stops_silent_accreditation_until_the_committee_decides(process, delegate):
     application = make_application(process, make_organisation(), state="circulated")
     services.record_objection(
