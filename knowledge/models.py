@@ -238,8 +238,8 @@ class EvidenceDocument(models.Model):
 
 class SearchEntry(models.Model):
     """What search reads of a published record. PostgreSQL keeps `document` (a tsvector in the
-    record's language, GIN-indexed); SQLite keeps an FTS5 table over title and body, filled by
-    triggers on this one (migration 0002)."""
+    record's language, GIN-indexed); SQLite keeps an FTS5 table over title, body and terms,
+    filled by triggers on this one (migrations 0002 and 0003)."""
 
     record = models.OneToOneField(
         Record, primary_key=True, on_delete=models.CASCADE, related_name="search"
@@ -247,6 +247,9 @@ class SearchEntry(models.Model):
     config = models.CharField(max_length=20)
     title = models.TextField()
     body = models.TextField()
+    # What the record is about, by name (type, mechanism, sector, countries, areas, actors):
+    # searched, but never shown in a snippet.
+    terms = models.TextField(default="", blank=True)
     document = SearchVectorField(null=True, editable=False)
 
     class Meta:

@@ -9,8 +9,9 @@ language (english, french, spanish, russian, arabic; simple for Chinese) and, be
 above the body) and `ts_headline`.
 
 SQLite: an FTS5 table with external content (SearchEntry), kept in sync by triggers
-(migration 0002); the unicode61 tokenizer without diacritics and with Porter stemming; `bm25`
-with the title weighted ten times the body, and `snippet()`.
+(migrations 0002, 0003); the unicode61 tokenizer without diacritics and with Porter stemming;
+`bm25` with the title weighted ten times the body (the names of what it is about twice), and
+`snippet()` of the body.
 
 Only published records have an entry; every search is also filtered by `restrict(viewer)`, the
 one rule of who sees what.
@@ -54,13 +55,15 @@ def plain(markdown: str) -> str:
 
 
 def _body(record: Record) -> str:
-    """What the body is searched on: summary and outcomes, and the names of what the record is
-    about, in the record's language. Organisations shown only by region are left out: they
-    cannot be searched by name (stakeholders.protection)."""
+    """The words a reader reads: summary and outcomes (snippets are drawn from these)."""
+    return " ".join(p for p in (plain(record.summary), plain(record.outcomes)) if p)
+
+
+def _terms(record: Record) -> str:
+    """The names of what the record is about, in the record's language. Organisations shown
+    only by region are left out: they cannot be searched by name (stakeholders.protection)."""
     with translation.override(record.language):
         parts = [
-            plain(record.summary),
-            plain(record.outcomes),
             str(record.get_record_type_display()),
             str(record.get_mechanism_display()),
             str(record.get_sector_display()),
@@ -91,7 +94,8 @@ def index_record(record: Record) -> None:
     config = SEARCH_CONFIGS.get(record.language, "simple")
     title = " ".join(_CONTROL.sub(" ", record.title).split())
     SearchEntry.objects.update_or_create(
-        record=record, defaults={"config": config, "title": title, "body": _body(record)}
+        record=record,
+        defaults={"config": config, "title": title, "body": _body(record), "terms": _terms(record)},
     )
     backend().refresh(SearchEntry.objects.filter(pk=record.pk))
     RecordFacet.objects.filter(record=record).delete()
@@ -204,7 +208,7 @@ class _SqliteRanking:
         sql = (
             "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s "  # noqa: S608
             f"AND +rowid IN ({inner}) "
-            "ORDER BY bm25(knowledge_fts, 10.0, 1.0), rowid DESC LIMIT %s OFFSET %s"
+            "ORDER BY bm25(knowledge_fts, 10.0, 1.0, 2.0), rowid DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.text, *params, stop - start, start])
@@ -228,7 +232,8 @@ class PostgresSearch:
         vector = (
             SearchVector("title", weight="A", config=own)
             + SearchVector("body", weight="B", config=own)
-            + SearchVector("title", "body", weight="D", config=Value("simple"))
+            + SearchVector("terms", weight="C", config=own)
+            + SearchVector("title", "body", "terms", weight="D", config=Value("simple"))
         )
         return entries.update(document=vector)
 

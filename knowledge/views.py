@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.pagecache import cache_public_page
@@ -30,10 +31,10 @@ from .models import Record, RecordVersion
 
 PAGE_SIZE = 20
 FACET_TITLES = {
-    "type": _("Type"),
-    "region": _("Region"),
-    "sector": _("Sector"),
-    "area": _("Thematic area"),
+    "type": gettext_lazy("Type"),
+    "region": gettext_lazy("Region"),
+    "sector": gettext_lazy("Sector"),
+    "area": gettext_lazy("Thematic area"),
 }
 
 
