@@ -34,4 +34,4 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": item},
                 )
-        return super()._check_values(value)  # type: ignore[misc]  (private in the stubs)
+        return super()._check_values(value)  # type: ignore[misc]  # private in the stubs
