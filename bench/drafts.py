@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/consulta_bench_drafts")
-ETS = ROOT.parent / "shared/data/treaty-texts/BWBV0001839_convention_on_cybercrime_en_nl.md"
+ETS = ROOT / "drafts/tests/data/BWBV0001839_convention_on_cybercrime_en_nl.md"
 ENTRIES = 5000
 ARTICLES = 60
 

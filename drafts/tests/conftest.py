@@ -6,11 +6,8 @@ import pytest
 
 from tests import builders
 
-ETS_185 = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/treaty-texts"
-    / ("BWBV0001839_convention_on_cybercrime_en_nl.md")
-)
+# A copy of ../shared/data/treaty-texts/ kept with the tests (see data/SOURCE.md).
+ETS_185 = Path(__file__).resolve().parent / "data" / "BWBV0001839_convention_on_cybercrime_en_nl.md"
 
 
 @pytest.fixture
