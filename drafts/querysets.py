@@ -6,13 +6,13 @@ As in consultations: for a user, each action is a condition (a `Q`). Querysets f
 condition on one object in memory (`allows`), so a list never shows what its detail refuses.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
 from core.choices import PUBLIC_PROCESS_STATUSES
+from core.conditions import matches
 from core.roles import staff_process_ids
 
 TEXT_ACTIONS = ("view", "manage")
@@ -82,35 +82,6 @@ def submission_condition(user: Any, action: str = "view") -> Q:
 def allows(condition: Q, obj: Any) -> bool:
     """Whether `condition` holds for this object, decided in memory."""
     return obj is not None and matches(condition, obj)
-
-
-# A Q tested against one object: only the lookups the conditions above use; any other fails
-# loudly rather than being answered wrongly.
-_LOOKUPS = {
-    "exact": lambda value, wanted: value == wanted,
-    "in": lambda value, wanted: value in wanted,
-}
-
-
-def matches(node: Q, obj: Any) -> bool:
-    held: Iterable[bool] = (_holds(child, obj) for child in node.children)
-    result = all(held) if node.connector == Q.AND else any(held)
-    return result != node.negated
-
-
-def _holds(child: Any, obj: Any) -> bool:
-    if isinstance(child, Q):
-        return matches(child, obj)
-    lookup, wanted = child
-    *path, last = lookup.split("__")
-    if last not in _LOOKUPS:
-        path, last = [*path, last], "exact"
-    value = obj
-    for name in path:
-        value = getattr(value, name)
-    if callable(value):
-        raise ValueError(f"{lookup!r} cannot be tested in memory.")
-    return bool(_LOOKUPS[last](value, wanted))
 
 
 class TextQuerySet(models.QuerySet):

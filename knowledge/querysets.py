@@ -9,13 +9,13 @@ Moderation is per process: a record contributed to a process is moderated by tha
 secretariat and moderators; a record outside any process, and every record, by the platform's.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
 from core.choices import PUBLIC_PROCESS_STATUSES
+from core.conditions import matches
 from core.roles import staff_process_ids
 
 RECORD_ACTIONS = ("view", "change", "moderate")
@@ -84,38 +84,6 @@ def record_condition(user: Any, action: str = "view", prefix: str = "") -> Q:
 def allows(user: Any, action: str, record: Any) -> bool:
     """Whether `restrict(user, action)` would include this record, decided in memory."""
     return record is not None and matches(record_condition(user, action), record)
-
-
-# A Q tested against one object: only the lookups the conditions above use; any other fails
-# loudly rather than being answered wrongly.
-_LOOKUPS = {
-    "exact": lambda value, wanted: value == wanted,
-    "in": lambda value, wanted: value in wanted,
-    "isnull": lambda value, wanted: (value is None) == wanted,
-}
-
-
-def matches(node: Q, obj: Any) -> bool:
-    held: Iterable[bool] = (_holds(child, obj) for child in node.children)
-    result = all(held) if node.connector == Q.AND else any(held)
-    return result != node.negated
-
-
-def _holds(child: Any, obj: Any) -> bool:
-    if isinstance(child, Q):
-        return matches(child, obj)
-    lookup, wanted = child
-    *path, last = lookup.split("__")
-    if last not in _LOOKUPS:
-        path, last = [*path, last], "exact"
-    value = obj
-    for name in path:
-        value = getattr(value, name)
-        if value is None:
-            break
-    if callable(value):
-        raise ValueError(f"{lookup!r} cannot be tested in memory.")
-    return bool(_LOOKUPS[last](value, wanted))
 
 
 class RecordQuerySet(models.QuerySet):
