@@ -19,11 +19,12 @@ BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/consulta_bench_drafts; 
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.databases import run_on_each_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
@@ -397,39 +398,11 @@ def child(label: str) -> None:
     bench_demo_labels(process)
 
 
-def prepare_postgres(url: str) -> bool:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        print(f"PostgreSQL skipped: {str(exc).splitlines()[0]}")
-        return False
-    return True
-
-
 def main() -> None:
     if len(sys.argv) > 1:
         child(sys.argv[1])
         return
-    with tempfile.TemporaryDirectory(prefix="consulta-bench-") as tmp:
-        runs = [("SQLite", f"sqlite:///{tmp}/drafts.sqlite3")]
-        if PG_URL and prepare_postgres(PG_URL):
-            runs.append(("PostgreSQL", PG_URL))
-        for label, url in runs:
-            env = {
-                **os.environ,
-                "CONSULTA_DEMO": "1",
-                "DATABASE_URL": url,
-                "CONSULTA_VAR_DIR": tmp,
-                "DJANGO_SETTINGS_MODULE": "config.settings",
-                "LOG_LEVEL": "ERROR",
-                "ALLOWED_HOSTS": "127.0.0.1",
-            }
-            subprocess.run([sys.executable, __file__, label], env=env, cwd=ROOT, check=False)
+    run_on_each_database(__file__, "drafts", PG_URL)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.databases import prepare_postgres  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -49,20 +52,6 @@ def consulta(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [str(BIN / "consulta"), *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
     )
-
-
-def prepare_postgres(url: str) -> bool:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        print(f"PostgreSQL skipped: {exc}".splitlines()[0])
-        return False
-    return True
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:

@@ -20,11 +20,12 @@ BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/consulta_bench_knowledg
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.databases import run_on_each_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
@@ -310,43 +311,12 @@ def child(label: str) -> None:
     sys.exit(0 if worst <= GOAL_MS else 1)
 
 
-def prepare_postgres(url: str) -> bool:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        print(f"PostgreSQL skipped: {str(exc).splitlines()[0]}")
-        return False
-    return True
-
-
 def main() -> None:
     if len(sys.argv) > 1:
         child(sys.argv[1])
         return
-    ok = True
-    with tempfile.TemporaryDirectory(prefix="consulta-bench-") as tmp:
-        runs = [("SQLite", f"sqlite:///{tmp}/knowledge.sqlite3")]
-        if PG_URL and prepare_postgres(PG_URL):
-            runs.append(("PostgreSQL", PG_URL))
-        for label, url in runs:
-            env = {
-                **os.environ,
-                "CONSULTA_DEMO": "1",
-                "DATABASE_URL": url,
-                "CONSULTA_VAR_DIR": tmp,
-                "DJANGO_SETTINGS_MODULE": "config.settings",
-                "LOG_LEVEL": "ERROR",
-                "ALLOWED_HOSTS": "127.0.0.1",
-            }
-            ok &= (
-                subprocess.run([sys.executable, __file__, label], env=env, cwd=ROOT).returncode == 0
-            )
-    sys.exit(0 if ok else 1)
+    codes = run_on_each_database(__file__, "knowledge", PG_URL)
+    sys.exit(0 if not any(codes) else 1)
 
 
 if __name__ == "__main__":
