@@ -237,15 +237,21 @@ class PostgresSearch:
         )
         return entries.update(document=vector)
 
-    def _tsquery(self, query: Query) -> Any:
+    def _tsquery(self, query: Query, *, own: bool = False) -> Any:
+        """The reader's words in the reader's language or'ed with `simple`; with `own`, also in
+        each record's language, so that a highlight finds the words its stemmer made (an English
+        record read in Arabic: "trafficking" is "traffick" there)."""
         from django.contrib.postgres.search import SearchQuery
 
         text = " ".join(
             [*query.words, *(f'"{p}"' for p in query.phrases), *(f"-{w}" for w in query.excluded)]
         )
-        return SearchQuery(text, search_type="websearch", config=query.config) | SearchQuery(
+        tsquery = SearchQuery(text, search_type="websearch", config=query.config) | SearchQuery(
             text, search_type="websearch", config="simple"
         )
+        if own:
+            tsquery = tsquery | SearchQuery(text, search_type="websearch", config=F("config"))
+        return tsquery
 
     def match(self, records: QuerySet[Record], query: Query, related: Any) -> Ranked:
         from django.contrib.postgres.search import SearchRank
@@ -262,7 +268,7 @@ class PostgresSearch:
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         from django.contrib.postgres.search import SearchHeadline
 
-        tsquery = self._tsquery(query)
+        tsquery = self._tsquery(query, own=True)
         rows = (
             SearchEntry.objects.filter(pk__in=ids)
             .annotate(
