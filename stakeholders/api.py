@@ -15,7 +15,7 @@ from api.auth import required_auth
 from api.errors import ApiError, responses
 from api.pagination import PagePagination
 from api.permissions import requires
-from core.permissions import check_perm
+from core.permissions import check_perm, has_perm
 from core.selectors import process_for
 
 from . import permissions as perms
@@ -75,6 +75,16 @@ class OrganisationOut(Schema):
     thematic_areas: list[str]
     accredited_to: list[str]
     representatives: list[str]
+    at_risk: bool | None = Field(
+        None,
+        description="its people are at risk of reprisals; shown only to those who may set it "
+        "(its administrators and the secretariat), null for everyone else",
+    )
+    public_as_region: bool | None = Field(
+        None,
+        description="shown to the public by its region only; shown only to those who may set it, "
+        "null for everyone else",
+    )
 
 
 class OrganisationPage(Schema):
@@ -224,6 +234,13 @@ def organisation_payload(o: Organisation, viewer: Any) -> dict[str, Any]:
         "representatives": []
         if hidden
         else [m.user.display_name for m in visible_memberships(o, viewer) if m.user.display_name],
+        # The protection settings are for those who may change them: to anyone else, that an
+        # organisation is at risk is itself what must not be told.
+        **(
+            {"at_risk": o.at_risk, "public_as_region": o.public_as_region}
+            if has_perm(viewer, perms.MANAGE_ORGANISATION, o)
+            else {"at_risk": None, "public_as_region": None}
+        ),
     }
 
 

@@ -319,3 +319,42 @@ def test_accredited_list_of_an_unknown_process_is_a_documented_404(client):
     assert answers["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorOut"
     }
+
+
+@pytest.mark.django_db
+def test_protection_settings_are_returned_to_those_who_may_set_them(
+    client, organisation, admin, stakeholder, platform_secretariat, process_secretariat
+):
+    url = f"/api/v1/organisations/{organisation.public_id}"
+    body = client.patch(
+        url, {"at_risk": True}, content_type="application/json", **auth(admin)
+    ).json()
+    assert (body["at_risk"], body["public_as_region"]) == (True, False)
+    for who in (admin, platform_secretariat):
+        body = client.get(url, **auth(who)).json()
+        assert (body["at_risk"], body["public_as_region"]) == (True, False)
+        listed = client.get("/api/v1/organisations", **auth(who)).json()["items"]
+        assert [o["at_risk"] for o in listed if o["id"] == organisation.public_id] == [True]
+    # Anyone else learns nothing from the field: null, as for an organisation not at risk.
+    for headers in ({}, auth(stakeholder), auth(process_secretariat)):
+        body = client.get(url, **headers).json()
+        assert (body["at_risk"], body["public_as_region"]) == (None, None)
+        listed = client.get("/api/v1/organisations", **headers).json()["items"]
+        assert {o["at_risk"] for o in listed} == {None}
+
+
+@pytest.mark.django_db
+def test_list_stays_pinned_for_an_administrator_of_several(client, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(12):
+        make_organisation(admin if i % 2 else None, name=f"Org {i:02d}", country="KE")
+    counts = []
+    for size in (2, 10):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/organisations", {"page_size": size}, **auth(admin)).json()
+        assert len(body["items"]) == size
+        assert {o["at_risk"] for o in body["items"]} == {False, None}
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
