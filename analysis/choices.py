@@ -47,3 +47,15 @@ NEXT_STATUS = {
     Status.CLOSED: {Status.OPEN},
 }
 VOTE_NAMES = {"agree": 1, "disagree": -1, "pass": 0}
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ThemeMethod(models.TextChoices):
+    TFIDF = "tfidf", _("TF-IDF and SVD (word overlap)")
+    SEMANTIC = "semantic", _("Sentence embeddings (all-MiniLM-L6-v2)")

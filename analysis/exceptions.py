@@ -79,3 +79,25 @@ class DuplicateStatement(AnalysisError):
         super().__init__(
             _("This statement is already in the deliberation (#%(n)s).") % {"n": number}
         )
+
+
+class UnknownQuestion(AnalysisError):
+    def __init__(self) -> None:
+        super().__init__(_("This consultation has no such question."))
+
+
+class NotFreeText(AnalysisError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("Themes are found in written answers: choose a free-text question.")
+        )
+
+
+class TooFewAnswers(AnalysisError):
+    def __init__(self, found: int, needed: int) -> None:
+        super().__init__(
+            _(
+                "This question has %(found)s written answers; themes need at least %(needed)s."
+            )
+            % {"found": found, "needed": needed}
+        )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Process, TimeStampedModel
 from core.validators import single_line
 
-from .choices import Audience, Identity, MapState, StatementStatus, Status
+from .choices import Audience, Identity, MapState, RunState, StatementStatus, Status, ThemeMethod
 from .choices import Vote as VoteChoice
 from .querysets import DeliberationQuerySet
 
@@ -211,3 +211,82 @@ class OpinionMap(models.Model):
     @property
     def is_current(self) -> bool:
         return self.state == MapState.READY and self.computed_version == self.version
+
+
+class ThemeRun(TimeStampedModel):
+    """Themes found in the written answers to one text question of a consultation."""
+
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="theme_runs",
+    )
+    question = models.CharField(_("question"), max_length=200)
+    question_label = models.CharField(_("question label"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, choices=ThemeMethod.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    texts = models.PositiveIntegerField(_("answers read"), default=0)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("theme run")
+        verbose_name_plural = _("theme runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="analysis_themerun_progress_percent"
+            )
+        ]
+
+
+class Theme(models.Model):
+    run = models.ForeignKey(ThemeRun, on_delete=models.CASCADE, related_name="themes")
+    number = models.PositiveSmallIntegerField(_("number"))
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    terms = models.JSONField(_("terms"), default=list)
+    size = models.PositiveIntegerField(_("answers"))
+    # {"kind": {value: count}, "region": {value: count}}, raw counts: suppressed when shown.
+    breakdown = models.JSONField(_("breakdown"), default=dict)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="analysis_theme_unique_number")
+        ]
+
+
+class ThemeQuote(models.Model):
+    """An exact quote: response.answers at `path` is the source, text == source[start:end]."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
+    response = models.ForeignKey(
+        "consultations.Response", on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=200)
+    entry = models.PositiveIntegerField(default=0)  # the entry of a repeat, 0 otherwise
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["theme", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="analysis_quote_not_empty"
+            )
+        ]

@@ -2,6 +2,7 @@
 the computation of the opinion map (run by tasks.compute_opinion_map)."""
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,21 +16,35 @@ from core.models import Process
 from core.services import replace_invitees
 from core.tasks import enqueue_on_commit
 
-from .choices import NEXT_STATUS, MapState, StatementStatus, Status
+from .choices import NEXT_STATUS, MapState, RunState, StatementStatus, Status, ThemeMethod
 from .exceptions import (
     DuplicateStatement,
     InvalidStatement,
     InvalidVote,
+    NotFreeText,
     NotInAudience,
     NotOpen,
     SlugTaken,
     StatementNotVotable,
     StatusNotAllowed,
+    TooFewAnswers,
+    UnknownQuestion,
     UnknownStatement,
 )
-from .models import STATEMENT_MAX, Deliberation, OpinionMap, Participant, Statement, Vote
+from .models import (
+    STATEMENT_MAX,
+    Deliberation,
+    OpinionMap,
+    Participant,
+    Statement,
+    Theme,
+    ThemeQuote,
+    ThemeRun,
+    Vote,
+)
 from .participation import join
 from .permissions import in_audience
+from .themes import MIN_TEXTS, find_themes, semantic_available
 
 logger = logging.getLogger(__name__)
 
@@ -308,3 +323,111 @@ def compute_opinion_map(deliberation: Deliberation) -> OpinionMap:
     )
     opinion_map.refresh_from_db()
     return opinion_map
+
+
+# Themes in free text ----------------------------------------------------------------------------
+
+
+def _question_of(consultation: Any, path: str) -> tuple[Any, str]:
+    """The text question at `path` of the consultation's current form, and its label."""
+    from consultations.selectors import current_version, definition_of
+    from consultations.tallying import result_questions
+
+    version = current_version(consultation)
+    if version is None or not path:
+        raise UnknownQuestion()
+    form = definition_of(version)
+    found = next((q for p, q in result_questions(form) if p == path), None)
+    if found is None:
+        raise UnknownQuestion()
+    if found.type != "text":
+        raise NotFreeText()
+    language = form.default_language
+    label = found.labels.get(language) or next(iter(found.labels.values()), found.name)
+    return found, str(label)
+
+
+def start_theme_run(consultation: Any, *, actor: Any, question: str) -> ThemeRun:
+    """Queue the search for themes in a text question's answers (inline without a broker)."""
+    from .tasks import compute_theme_run as task
+    from .texts import answers_to
+
+    _found, label = _question_of(consultation, question)
+    count = len(answers_to(consultation, question))
+    if count < MIN_TEXTS:
+        raise TooFewAnswers(count, MIN_TEXTS)
+    method = ThemeMethod.SEMANTIC if semantic_available() else ThemeMethod.TFIDF
+    with transaction.atomic():
+        run = ThemeRun.objects.create(
+            consultation=consultation,
+            question=question,
+            question_label=label[:500],
+            method=method,
+            texts=count,
+            created_by=actor,
+        )
+        audit.record(
+            "analysis.theme_run.started",
+            actor=actor,
+            obj=run,
+            process=consultation.process,
+            data={"question": question, "method": method},
+        )
+        enqueue_on_commit(task, run.pk)
+    return run
+
+
+def compute_theme_run(run: ThemeRun) -> ThemeRun:
+    """Find the themes and store them with their quotes, all or nothing (the task's work)."""
+    from .texts import answers_to
+
+    ThemeRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, progress=5)
+    answers = answers_to(run.consultation, run.question)
+
+    def progress(percent: int) -> None:
+        ThemeRun.objects.filter(pk=run.pk).update(progress=percent)
+
+    try:
+        found = find_themes([a.text for a in answers], method=run.method, progress=progress)
+        with transaction.atomic():
+            for theme in found.themes:
+                _store_theme(run, theme, answers)
+            ThemeRun.objects.filter(pk=run.pk).update(
+                state=RunState.READY, progress=100, texts=len(answers), finished_at=timezone.now()
+            )
+    except Exception:
+        logger.exception("theme run %s failed", run.pk)
+        ThemeRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED, error="computation failed", finished_at=timezone.now()
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _store_theme(run: ThemeRun, found: Any, answers: list[Any]) -> None:
+    members = [answers[i] for i in found.members]
+    breakdown = {
+        "kind": dict(Counter(a.kind or "" for a in members)),
+        "region": dict(Counter(a.region or "" for a in members)),
+    }
+    theme = Theme.objects.create(
+        run=run,
+        number=found.number,
+        label=found.label[:300],
+        terms=found.terms,
+        size=len(members),
+        breakdown=breakdown,
+    )
+    ThemeQuote.objects.bulk_create(
+        ThemeQuote(
+            theme=theme,
+            response_id=answers[q.document].response_id,
+            path=run.question,
+            entry=answers[q.document].entry,
+            start=q.start,
+            end=q.end,
+            text=answers[q.document].text[q.start : q.end],
+        )
+        for q in found.quotes
+    )

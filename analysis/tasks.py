@@ -17,3 +17,15 @@ def compute_opinion_map(deliberation_id: int) -> None:
     if deliberation is None:
         return
     compute(deliberation)
+
+
+@shared_task(name="analysis.tasks.compute_theme_run", autoretry_for=(OSError,), max_retries=3)
+def compute_theme_run(run_id: int) -> None:
+    """Find the themes of a queued run."""
+    from .models import ThemeRun
+    from .services import compute_theme_run as compute
+
+    run = ThemeRun.objects.select_related("consultation").filter(pk=run_id).first()
+    if run is None:
+        return
+    compute(run)
