@@ -35,6 +35,16 @@ class ApiError(Exception):
         self.status, self.detail, self.errors = status, detail, errors or []
 
 
+def form_error(form: Any) -> "ApiError":
+    """A form's errors in the one shape: 422, a field per message (`""` for the whole)."""
+    errors = [
+        {"field": "" if field == "__all__" else field, "message": str(message)}
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    return ApiError(422, _("The request is not valid."), errors)
+
+
 def responses(success: dict[int, Any], *codes: int) -> dict[int, Any]:
     """An endpoint's responses: its success schema, and the error shape for each error status."""
     return {**success, **{code: ErrorOut for code in codes}}

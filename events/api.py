@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from api.auth import required_auth
-from api.errors import ApiError, responses
+from api.errors import ApiError, form_error, responses
 from api.pagination import PagePagination
 from core.permissions import has_perm
 from core.selectors import process_for
@@ -18,8 +18,8 @@ from stakeholders.protection import display_name
 
 from . import permissions as perms
 from . import selectors, services
-from .calendar import calendar, ics_response
-from .choices import EventKind
+from .calendar import UnknownTimeZone, calendar, ics_response
+from .choices import Audience, EventKind, EventStatus, ListMode
 from .exceptions import EventsError, InvalidAnswers, NotAccredited, NotAdmitted, RegistrationClosed
 from .models import AgendaItem, Event, Registration
 
@@ -128,6 +128,182 @@ def _event(request: HttpRequest, pk: int) -> Event:
 def get_event(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One event."""
     return event_payload(_event(request, pk))
+
+
+# Creating and changing (the secretariat's, as on the pages) --------------------------------------
+
+
+class QuestionIn(Schema):
+    label: str = Field(..., min_length=1, max_length=200)
+    required: bool = False
+
+
+class EventChange(Schema):
+    """An event's settings. Times with an offset are taken as that instant; times without one
+    are the venue's wall clock, as on the page."""
+
+    title: str | None = Field(None, min_length=1, max_length=250)
+    kind: EventKind | None = None
+    series: str | None = Field(None, description="the slug of a series of the process; '' for none")
+    summary: str | None = Field(None, description="Markdown")
+    time_zone: str | None = Field(None, description="an IANA name, e.g. Europe/Vienna")
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    venue: str | None = Field(None, max_length=250)
+    online_url: str | None = None
+    languages: list[str] | None = None
+    topics: list[str] | None = Field(None, description="slugs of thematic areas")
+    organisers: list[str] | None = Field(None, description="public ids of organisations")
+    co_sponsors: list[str] | None = Field(None, description="public ids of organisations")
+    capacity: int | None = Field(None, ge=1)
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    requires_approval: bool | None = None
+    audience: Audience | None = None
+    organisation_cap: int | None = Field(None, ge=0, le=100, description="0: no cap")
+    participant_list: ListMode | None = None
+    invitees: list[str] | None = Field(None, description="e-mail addresses of the invited list")
+    questions: list[QuestionIn] | None = Field(None, description="registration questions")
+    status: EventStatus | None = None
+
+
+class EventIn(EventChange):
+    title: str = Field(..., min_length=1, max_length=250)
+    slug: str = Field(..., min_length=1, max_length=80)
+    kind: EventKind
+    starts_at: datetime
+    ends_at: datetime
+    audience: Audience
+
+
+_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+
+def _form_data(
+    process: Any, changes: dict[str, Any], start: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The event form's data: its present values (`start`) with the request's changes, each in
+    the form's terms. Names that match nothing are returned as field errors."""
+    from zoneinfo import ZoneInfo
+
+    from stakeholders.models import ThematicArea
+
+    data = {k: v for k, v in start.items() if v is not None}
+    errors: list[dict[str, str]] = []
+    for name, value in changes.items():
+        if name == "series":
+            series = process.event_series.filter(slug=value).first() if value else None
+            if value and series is None:
+                errors.append({"field": "series", "message": _("No such series in the process.")})
+            data["series"] = series.pk if series else ""
+        elif name == "topics":
+            areas = dict(ThematicArea.objects.filter(slug__in=value).values_list("slug", "pk"))
+            unknown = sorted(set(value) - set(areas))
+            if unknown:
+                message = _("Unknown: %(slugs)s") % {"slugs": ", ".join(unknown)}
+                errors.append({"field": "topics", "message": message})
+            data["topics"] = list(areas.values())
+        elif name == "languages":
+            data["languages"] = ", ".join(value)
+        elif name == "invitees":
+            data["invitees"] = "\n".join(value)
+        elif name == "questions":
+            data["questions"] = "\n".join(
+                q["label"].replace("\n", " ") + (" *" if q["required"] else "") for q in value
+            )
+        elif name in ("requires_approval",):
+            data[name] = bool(value)
+        else:
+            data[name] = value
+    try:
+        zone = ZoneInfo(str(data.get("time_zone") or "UTC"))
+    except (ValueError, KeyError):
+        zone = None  # the form says what is wrong with the name
+    for name in _TIMES:
+        value = data.get(name)
+        if isinstance(value, datetime) and value.tzinfo is not None and zone is not None:
+            data[name] = value.astimezone(zone).replace(tzinfo=None)
+    if not data.get("requires_approval"):
+        data.pop("requires_approval", None)  # an unchecked box is an absent one
+    return data, errors
+
+
+def _save(request: HttpRequest, process: Any, payload: EventChange, event: Event | None) -> Event:
+    from .forms import EventForm, event_initial
+
+    changes = payload.dict(exclude_unset=True)
+    if event is not None:
+        changes = {k: v for k, v in changes.items() if v is not None or k in ("capacity", "series")}
+    status = changes.pop("status", None)
+    if event is not None:
+        start = event_initial(event)
+    else:  # what the empty page form holds
+        blank = EventForm(process=process, viewer=request.user)
+        start = {name: field.initial for name, field in blank.fields.items()}
+    data, errors = _form_data(process, changes, start)
+    form = EventForm(data, process=process, viewer=request.user, editing=event is not None)
+    if ("organisers" in changes or "co_sponsors" in changes) and "organisers" not in form.fields:
+        raise ApiError(403, _("Only the secretariat chooses who organises an event."))
+    if errors:
+        raise ApiError(422, _("The request is not valid."), errors)
+    if not form.is_valid():
+        raise form_error(form)
+    fields = dict(form.cleaned_data)
+    series_id = fields.pop("series")
+    fields["series"] = process.event_series.filter(pk=series_id).first() if series_id else None
+    if "organisers" not in form.fields or (
+        event is not None and "organisers" not in changes and "co_sponsors" not in changes
+    ):
+        fields["organisers"] = None  # left as they are
+        fields.pop("co_sponsors", None)
+    if status is not None:
+        fields["status"] = status
+    try:
+        if event is None:
+            return services.create_event(process, actor=request.user, **fields)
+        fields.pop("slug", None)
+        return services.update_event(event, actor=request.user, **fields)
+    except UnknownTimeZone as exc:
+        raise ApiError(422, str(exc), [{"field": "time_zone", "message": str(exc)}]) from None
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            _("The request is not valid."),
+            [
+                {"field": "" if f == "__all__" else f, "message": " ".join(m)}
+                for f, m in exc.message_dict.items()
+            ],
+        ) from None
+    except EventsError as exc:
+        raise ApiError(409, str(exc)) from None
+
+
+@router.post(
+    "/processes/{slug}/events",
+    response=responses({201: EventOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Create an event in a process",
+)
+def create_event(request: HttpRequest, slug: str, payload: EventIn) -> Status[dict[str, Any]]:
+    """For the process's secretariat. The rules are the event page's: the same checks, the
+    same errors (each field named)."""
+    process = process_for(request.user, slug)
+    _check(request, perms.CREATE, process)
+    return Status(201, event_payload(_save(request, process, payload, None)))
+
+
+@router.patch(
+    "/events/{int:pk}",
+    response=responses({200: EventOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Change an event",
+)
+def change_event(request: HttpRequest, pk: int, payload: EventChange) -> dict[str, Any]:
+    """Those who run the event change what is sent and nothing else; organisers are the
+    secretariat's to choose."""
+    event = _event(request, pk)
+    _check(request, perms.MANAGE, event)
+    return event_payload(_save(request, event.process, payload, event))
 
 
 @router.get(

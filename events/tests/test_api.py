@@ -183,3 +183,131 @@ def test_a_cancelled_event_refuses_registration_with_409(client, process, stakeh
     event = make_event(process, status="cancelled")
     response = post(client, f"/api/v1/events/{event.pk}/registrations", {}, make_token(stakeholder))
     assert response.status_code == 409 and "not published" in response.json()["detail"]
+
+
+def _send(client, method, url, body, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return getattr(client, method)(
+        url, json.dumps(body), content_type="application/json", **headers
+    )
+
+
+NEW_EVENT = {
+    "title": "Disclosure policies in practice",
+    "slug": "disclosure-in-practice",
+    "kind": "workshop",
+    "starts_at": "2027-03-01T10:00:00",
+    "ends_at": "2027-03-01T12:00:00+01:00",
+    "time_zone": "Europe/Vienna",
+    "audience": "public",
+    "languages": ["en", "fr"],
+    "questions": [
+        {"label": "Dietary needs", "required": False},
+        {"label": "Role", "required": True},
+    ],
+    "status": "draft",
+}
+
+
+def test_the_secretariat_creates_and_changes_an_event(client, process, process_secretariat):
+    from events.models import Event
+    from stakeholders.models import ThematicArea
+
+    area = ThematicArea.objects.create(slug="cvd", name="Vulnerability disclosure")
+    token = make_token(process_secretariat)
+    created = _send(
+        client,
+        "post",
+        f"/api/v1/processes/{process.slug}/events",
+        {**NEW_EVENT, "topics": ["cvd"]},
+        token,
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["status"] == "draft" and body["languages"] == ["en", "fr"]
+    # A time without an offset is the venue's wall clock; one with an offset is that instant.
+    event = Event.objects.get(slug="disclosure-in-practice")
+    assert event.starts_at.isoformat() == "2027-03-01T09:00:00+00:00"
+    assert event.ends_at.isoformat() == "2027-03-01T11:00:00+00:00"
+    assert [q["required"] for q in event.questions] == [False, True]
+    assert list(event.topics.all()) == [area]
+    changed = _send(
+        client,
+        "patch",
+        f"/api/v1/events/{event.pk}",
+        {"capacity": 30, "status": "published"},
+        token,
+    )
+    assert changed.status_code == 200, changed.json()
+    event.refresh_from_db()
+    # What was not sent is as it was.
+    assert (event.capacity, event.status, event.title) == (30, "published", NEW_EVENT["title"])
+    assert list(event.topics.all()) == [area] and len(event.questions) == 2
+
+
+def test_bad_event_input_names_the_field_and_stores_nothing(client, process, process_secretariat):
+    from events.models import Event
+
+    token = make_token(process_secretariat)
+    url = f"/api/v1/processes/{process.slug}/events"
+    for change, field in (
+        ({"ends_at": "2027-03-01T09:00:00"}, "ends_at"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"topics": ["nosuch"]}, "topics"),
+        ({"series": "nosuch"}, "series"),
+        ({"invitees": ["not an address"]}, "invitees"),
+    ):
+        response = _send(client, "post", url, {**NEW_EVENT, **change}, token)
+        assert response.status_code == 422, (change, response.json())
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert _send(client, "post", url, {**NEW_EVENT, "kind": "party"}, token).status_code == 422
+    assert not Event.objects.exists()
+    make_event(process, slug=NEW_EVENT["slug"])
+    taken = _send(client, "post", url, NEW_EVENT, token)
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "slug"
+    event = Event.objects.get()
+    before = (event.title, event.ends_at)
+    bad = _send(
+        client,
+        "patch",
+        f"/api/v1/events/{event.pk}",
+        {"title": "New", "ends_at": "2000-01-01T00:00:00Z"},
+        token,
+    )
+    assert bad.status_code == 422
+    event.refresh_from_db()
+    assert (event.title, event.ends_at) == before
+
+
+def test_only_the_secretariat_of_the_process_creates_or_changes_events(
+    client, process, other_process, other_secretariat, stakeholder, process_secretariat
+):
+    from events.models import Event
+
+    url = f"/api/v1/processes/{process.slug}/events"
+    assert _send(client, "post", url, NEW_EVENT).status_code == 401
+    assert _send(client, "post", url, NEW_EVENT, make_token(stakeholder)).status_code == 403
+    assert _send(client, "post", url, NEW_EVENT, make_token(other_secretariat)).status_code == 403
+    event = make_event(process)
+    patch = f"/api/v1/events/{event.pk}"
+    assert _send(client, "patch", patch, {"title": "Mine"}).status_code == 401
+    assert (
+        _send(client, "patch", patch, {"title": "Mine"}, make_token(stakeholder)).status_code == 403
+    )
+    other = _send(client, "patch", patch, {"title": "Mine"}, make_token(other_secretariat))
+    assert other.status_code == 403
+    draft = make_event(process, slug="hidden", status="draft")
+    hidden = _send(
+        client, "patch", f"/api/v1/events/{draft.pk}", {"title": "x"}, make_token(stakeholder)
+    )
+    assert hidden.status_code == 404
+    assert Event.objects.filter(title="Mine").count() == 0
+    # An organiser runs its event but does not choose who organises.
+    person = make_user("organiser@example.org")
+    organisation = make_organisation(person, name="Voices", country="KE")
+    services.set_organisers(event, actor=None, organisers=[organisation], co_sponsors=[])
+    token = make_token(person)
+    assert _send(client, "patch", patch, {"title": "Ours"}, token).status_code == 200
+    refused = _send(client, "patch", patch, {"organisers": []}, token)
+    assert refused.status_code == 403
+    assert _send(client, "post", url, NEW_EVENT, token).status_code == 403
