@@ -219,3 +219,151 @@ def get_opinion_groups(request: HttpRequest, slug: str) -> dict[str, Any]:
     if not found.is_current and found.state != MapState.QUEUED:
         found = services.request_opinion_map(deliberation)
     return {"state": found.state, "current": found.is_current, **found.result}
+
+
+# Themes ------------------------------------------------------------------------------------------
+
+
+class ThemeRunOut(Schema):
+    id: int
+    question: str
+    question_label: str
+    method: str
+    state: str
+    progress: int
+    texts: int
+    created_at: str
+    url: str
+
+
+class ThemeRunIn(Schema):
+    question: str = Field(..., min_length=1, max_length=200, description="the question's path")
+
+
+class QuoteOut(Schema):
+    response: int
+    path: str
+    entry: int
+    start: int
+    end: int
+    text: str
+
+
+class ThemeOut(Schema):
+    number: int
+    label: str
+    terms: list[str]
+    size: int | str = Field(..., description='a count, or "<5" / "…" where suppressed')
+    by_kind: dict[str, int | str]
+    by_region: dict[str, int | str]
+    quotes: list[QuoteOut]
+
+
+class ThemeRunDetailOut(ThemeRunOut):
+    themes: list[ThemeOut]
+
+
+def _run_payload(run: Any) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "question": run.question,
+        "question_label": run.question_label,
+        "method": run.method,
+        "state": run.state,
+        "progress": run.progress,
+        "texts": run.texts,
+        "created_at": run.created_at.isoformat(),
+        "url": f"/consultations/{run.consultation.slug}/themes/{run.pk}/",
+    }
+
+
+def _theme_consultation(request: HttpRequest, slug: str, *, manage: bool = False) -> Any:
+    from consultations.permissions import MANAGE
+    from consultations.selectors import consultation_for
+
+    consultation = consultation_for(request.user, slug)
+    allowed = (
+        has_perm(request.user, MANAGE, consultation)
+        if manage
+        else selectors.may_see_themes(request.user, consultation)
+    )
+    if not allowed:
+        if not request.user.is_authenticated:
+            raise AuthenticationError()
+        raise ApiError(403, "You may not do this.")
+    return consultation
+
+
+@router.get(
+    "/consultations/{slug}/theme-runs",
+    response=responses({200: list[ThemeRunOut]}, 401, 403, 404),
+    summary="List a consultation's theme runs",
+    tags=["themes"],
+)
+@paginate(PagePagination)
+def list_theme_runs(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Theme runs of a consultation, newest first."""
+    consultation = _theme_consultation(request, slug)
+    runs = selectors.theme_runs_of(consultation).select_related("consultation")
+    return [_run_payload(run) for run in runs]
+
+
+@router.post(
+    "/consultations/{slug}/theme-runs",
+    response=responses({201: ThemeRunOut}, 401, 403, 404, 422),
+    summary="Find themes in a free-text question's answers",
+    tags=["themes"],
+)
+def post_theme_run(request: HttpRequest, slug: str, payload: ThemeRunIn) -> HttpResponse:
+    """Start a run (inline without a broker); poll the run for its progress."""
+    consultation = _theme_consultation(request, slug, manage=True)
+    try:
+        run = services.start_theme_run(consultation, actor=request.user, question=payload.question)
+    except AnalysisError as exc:
+        raise ApiError(422, str(exc)) from None
+    run.refresh_from_db()
+    return JsonResponse(_run_payload(run), status=201)
+
+
+@router.get(
+    "/consultations/{slug}/theme-runs/{run_id}",
+    response=responses({200: ThemeRunDetailOut}, 401, 403, 404),
+    summary="A theme run with its themes and quotes",
+    tags=["themes"],
+)
+def get_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any]:
+    """Themes with labels, sizes (small cells suppressed) and, for the secretariat, exact
+    quotes as offsets into the stored answer."""
+    from django.http import Http404
+
+    consultation = _theme_consultation(request, slug)
+    try:
+        run = selectors.theme_run_in(consultation, request.user, run_id)
+    except Http404:
+        raise ApiError(404, "Not found.") from None
+    themes = selectors.themes_of(run, request.user) if run.state == "ready" else []
+    return {
+        **_run_payload(run),
+        "themes": [
+            {
+                "number": t.number,
+                "label": t.label,
+                "terms": t.terms,
+                "size": t.size,
+                "by_kind": {key: cell for key, _label, cell in t.by_kind},
+                "by_region": {key: cell for key, _label, cell in t.by_region},
+                "quotes": [
+                    {
+                        "response": q.response_id,
+                        "path": q.path,
+                        "entry": q.entry,
+                        "start": q.start,
+                        "end": q.end,
+                        "text": q.text,
+                    }
+                    for q in t.quotes
+                ],
+            }
+            for t in themes
+        ],
+    }

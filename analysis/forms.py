@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +58,11 @@ class CampaignForm(forms.Form):
     threshold = forms.FloatField(
         label=_("Jaccard similarity threshold"), min_value=0.5, max_value=1.0, initial=0.7
     )
+
+
+class ThemeRunForm(forms.Form):
+    question = forms.ChoiceField(label=_("Free-text question"))
+
+    def __init__(self, *args: Any, questions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = questions

@@ -15,4 +15,6 @@ urlpatterns = [
     path("deliberations/<slug:slug>/status/", views.deliberation_status, name="status"),
     path("deliberations/<slug:slug>/export/<str:name>.csv", views.export, name="export"),
     path("consultations/<slug:slug>/campaigns/", views.campaigns, name="campaigns"),
+    path("consultations/<slug:slug>/themes/", views.theme_runs, name="theme_runs"),
+    path("consultations/<slug:slug>/themes/<int:pk>/", views.theme_run, name="theme_run"),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from . import permissions as perms
 from . import selectors, services
 from .choices import VOTE_NAMES, MapState, StatementStatus, Status
 from .exceptions import AnalysisError, SlugTaken
-from .forms import CampaignForm, DeliberationForm, StatementForm, VoteForm
+from .forms import CampaignForm, DeliberationForm, StatementForm, ThemeRunForm, VoteForm
 from .models import Deliberation
 from .participation import cookie_name, find_participant, has_joined
 
@@ -295,3 +295,74 @@ def campaigns(request: HttpRequest, consultation: Any, slug: str) -> HttpRespons
         context,
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
+
+
+def _text_questions(consultation: Any) -> list[tuple[str, str]]:
+    from consultations.selectors import current_version, definition_of
+    from consultations.tallying import result_questions
+
+    version = current_version(consultation)
+    if version is None:
+        return []
+    form = definition_of(version)
+    language = form.default_language
+    return [
+        (path, str(q.labels.get(language) or next(iter(q.labels.values()), q.name)))
+        for path, q in result_questions(form)
+        if q.type == "text"
+    ]
+
+
+def _may_see_themes(request: HttpRequest, consultation: Any) -> None:
+    if not selectors.may_see_themes(request.user, consultation):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def theme_runs(request: HttpRequest, slug: str) -> HttpResponse:
+    """A consultation's theme runs; the secretariat starts one on a free-text question."""
+    consultation = the_consultation(request, slug)
+    can_start = has_perm(request.user, _consultation_manage(), consultation)
+    if not can_start:
+        _may_see_themes(request, consultation)
+    form = ThemeRunForm(request.POST or None, questions=_text_questions(consultation))
+    if request.method == "POST":
+        if not can_start:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                run = services.start_theme_run(
+                    consultation, actor=request.user, question=form.cleaned_data["question"]
+                )
+            except AnalysisError as exc:
+                form.add_error("question", str(exc))
+            else:
+                return redirect("analysis:theme_run", slug=consultation.slug, pk=run.pk)
+    context = {
+        "process": consultation.process,
+        "consultation": consultation,
+        "runs": selectors.theme_runs_of(consultation),
+        "form": form if can_start else None,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "analysis/theme_runs.html", context, status=status)
+
+
+@require_GET
+def theme_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A run's themes with sizes and (for the secretariat) exact quotes; polled while running."""
+    consultation = the_consultation(request, slug)
+    run = selectors.theme_run_in(consultation, request.user, pk)
+    context = {
+        "process": consultation.process,
+        "consultation": consultation,
+        "run": run,
+        "themes": selectors.themes_of(run, request.user) if run.state == "ready" else [],
+        "quotes": selectors.may_see_quotes(request.user, consultation),
+        "suppressed": consultation.suppresses_small_cells,
+    }
+    if request.headers.get("HX-Request"):
+        if run.state in ("queued", "running"):
+            return render(request, "analysis/partials/theme_progress.html", context)
+        return HttpResponse(headers={"HX-Refresh": "true"})  # done: the whole page again
+    return render(request, "analysis/theme_run.html", context)
