@@ -231,9 +231,13 @@ def _form_data(
 def _save(request: HttpRequest, process: Any, payload: EventChange, event: Event | None) -> Event:
     from .forms import EventForm, event_initial
 
-    changes = payload.dict(exclude_unset=True)
-    if event is not None:
-        changes = {k: v for k, v in changes.items() if v is not None or k in ("capacity", "series")}
+    # An explicit null means "as it is" (on a new event, the page's default), except where null
+    # is a value: no capacity, no series.
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k in ("capacity", "series")
+    }
     status = changes.pop("status", None)
     if event is not None:
         start = event_initial(event)
