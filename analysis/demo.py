@@ -44,8 +44,11 @@ PARTICIPANTS = 300
 
 def load(*, actor: Any, **_kwargs: Any) -> list[str]:
     process = Process.objects.filter(slug="cosp-cybercrime").first() or Process.objects.first()
-    if process is None or Deliberation.objects.filter(slug=SLUG).exists():
+    if process is None:
         return []
+    lines = _themes(actor)
+    if Deliberation.objects.filter(slug=SLUG).exists():
+        return lines
     deliberation = services.create_deliberation(
         process,
         actor=actor,
@@ -62,7 +65,21 @@ def load(*, actor: Any, **_kwargs: Any) -> list[str]:
     services.set_status(deliberation, "open", actor=actor)
     _votes(deliberation)
     services.request_opinion_map(deliberation)
-    return [f"Deliberation with {PARTICIPANTS} participants: /deliberations/{SLUG}/map/"]
+    return [f"Deliberation with {PARTICIPANTS} participants: /deliberations/{SLUG}/map/", *lines]
+
+
+def _themes(actor: Any) -> list[str]:
+    """Themes in the PPP survey's recommendations to Member States."""
+    from consultations.models import Consultation
+
+    from .models import ThemeRun
+
+    survey = Consultation.objects.filter(slug="ppp-survey").first()
+    if survey is None:
+        return []
+    if not ThemeRun.objects.filter(consultation=survey, question="recommendation").exists():
+        services.start_theme_run(survey, actor=actor, question="recommendation")
+    return [f"Themes in the PPP survey's recommendations: /consultations/{survey.slug}/themes/"]
 
 
 def _votes(deliberation: Deliberation) -> None:
