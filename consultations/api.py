@@ -7,29 +7,39 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
+from ninja.files import UploadedFile
 
-from api.errors import ApiError, responses
+from api.auth import required_auth
+from api.errors import ApiError, form_error, responses
 from core.permissions import VIEW_PROCESS, ensure_known, has_perm
 from core.selectors import process_for
 from stakeholders.choices import OrganisationKind, Region
 from stakeholders.selectors import organisations_of
 
 from . import permissions as perms
-from . import selectors, submission
+from . import selectors, services, submission
+from .choices import Audience, Identity, Layout
+from .choices import Status as ConsultationStatus
 from .exceptions import (
     ConsultationError,
     InvalidResponse,
     NotInAudience,
     NotOpen,
+    SlugTaken,
     StaleConsultation,
+    StatusNotAllowed,
 )
 from .exporting import export_now
 from .exports import attachment
+from .forms import MAX_FORM_BYTES, ConsultationForm, InviteesForm
 from .models import Consultation
 from .results import Results, build_results
+from .xlsform import SUFFIXES, FormError
 
 router = Router(tags=["consultations"])
 
@@ -318,3 +328,177 @@ def export_responses(
         via="api",
     )
     return attachment(body, query.format, consultation.slug)
+
+
+# Setting up (the secretariat's, as on the pages) --------------------------------------------------
+
+
+class ConsultationChange(Schema):
+    """A consultation's settings; times in UTC where they carry no offset."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, description="Markdown")
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    audience: Audience | None = None
+    identity: Identity | None = Field(None, description="may change only before the first response")
+    layout: Layout | None = None
+    invitees: list[str] | None = Field(None, description="e-mail addresses of the invited list")
+
+
+class ConsultationNew(Schema):
+    slug: str = Field(..., min_length=1, max_length=80)
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    opens_at: datetime
+    closes_at: datetime
+    audience: Audience
+    identity: Identity
+    layout: Layout = Layout.ONE_PAGE
+
+
+class StatusIn(Schema):
+    status: ConsultationStatus
+
+
+def _setting_errors(exc: Exception) -> ApiError:
+    """A refusal of the setting-up services in the one shape."""
+    if isinstance(exc, SlugTaken):
+        return ApiError(409, str(exc), [{"field": "slug", "message": str(exc)}])
+    if isinstance(exc, FormError):
+        return ApiError(422, str(exc), [{"field": "form_file", "message": str(exc)}])
+    if isinstance(exc, StatusNotAllowed):
+        return ApiError(409, str(exc), [{"field": "status", "message": ", ".join(exc.allowed)}])
+    if isinstance(exc, ValidationError):
+        return ApiError(
+            422,
+            _("The request is not valid."),
+            [
+                {"field": "" if f == "__all__" else f, "message": " ".join(m)}
+                for f, m in exc.message_dict.items()
+            ],
+        )
+    return ApiError(409, str(exc))  # FormLocked, NoForm and the other rules
+
+
+def _form_file(upload: UploadedFile) -> bytes:
+    """The uploaded XLSForm's bytes, after the page's checks of its name and size."""
+    name = upload.name or ""
+    if not name.lower().endswith(SUFFIXES):
+        message = _("An XLSForm is a .xlsx, .xls or .md file.")
+        raise ApiError(422, message, [{"field": "form_file", "message": message}])
+    if (upload.size or 0) > MAX_FORM_BYTES:
+        message = _("A form file may not exceed 5 MB.")
+        raise ApiError(422, message, [{"field": "form_file", "message": message}])
+    return upload.read()
+
+
+@router.post(
+    "/processes/{slug}/consultations",
+    response=responses({201: ConsultationOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Create a consultation with its XLSForm",
+)
+@requires(perms.MANAGE, find=_process)
+def create_consultation(
+    request: HttpRequest,
+    process: Any,
+    slug: str,
+    payload: Form[ConsultationNew],
+    form_file: File[UploadedFile],
+) -> Status[dict[str, Any]]:
+    """A multipart request, as the page sends: the settings and the form file. The consultation
+    is created as a draft; a taken short name or a form that cannot be read creates nothing."""
+    data = payload.dict()
+    form = ConsultationForm({**data, "form_file": None}, {"form_file": form_file})
+    if not form.is_valid():
+        raise form_error(form)
+    fields = dict(form.cleaned_data)
+    fields.pop("form_file")
+    try:
+        consultation = services.create_consultation_with_form(
+            process,
+            actor=request.user,
+            content=_form_file(form_file),
+            filename=form_file.name or "",
+            **fields,
+        )
+    except (ConsultationError, FormError, ValidationError) as exc:
+        raise _setting_errors(exc) from None
+    return Status(201, consultation_payload(consultation))
+
+
+@router.patch(
+    "/consultations/{slug}",
+    response=responses({200: ConsultationOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Change a consultation's settings",
+)
+@requires(perms.MANAGE)
+def change_consultation(
+    request: HttpRequest, consultation: Consultation, slug: str, payload: ConsultationChange
+) -> dict[str, Any]:
+    """What is sent changes, the rest stays; null means "as it is". The identity mode is
+    fixed once a response has arrived (409)."""
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    current = {name: getattr(consultation, name) for name in services.CONSULTATION_FIELDS}
+    emails = changes.pop("invitees", None)
+    form = ConsultationForm({**current, **changes}, editing=True)
+    if emails is None:
+        emails = list(consultation.invitees.values_list("email", flat=True))
+    invitees = InviteesForm({"emails": "\n".join(e.replace("\n", " ") for e in emails)})
+    if not form.is_valid():
+        raise form_error(form)
+    if not invitees.is_valid():
+        raise ApiError(
+            422,
+            _("The request is not valid."),
+            [{"field": "invitees", "message": " ".join(str(m) for m in invitees.errors["emails"])}],
+        )
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "form_file"}
+    try:
+        services.change_consultation(
+            consultation, actor=request.user, emails=invitees.cleaned_data["emails"], **fields
+        )
+    except (ConsultationError, ValidationError) as exc:
+        raise _setting_errors(exc) from None
+    return consultation_payload(consultation)
+
+
+@router.post(
+    "/consultations/{slug}/form",
+    response=responses({200: ConsultationOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Upload a new version of the form",
+)
+@requires(perms.MANAGE)
+def upload_form(
+    request: HttpRequest, consultation: Consultation, slug: str, form_file: File[UploadedFile]
+) -> dict[str, Any]:
+    """Possible until the first response (409 after)."""
+    content = _form_file(form_file)
+    try:
+        services.upload_form(
+            consultation, actor=request.user, content=content, filename=form_file.name or ""
+        )
+    except (ConsultationError, FormError) as exc:
+        raise _setting_errors(exc) from None
+    return consultation_payload(consultation)
+
+
+@router.post(
+    "/consultations/{slug}/status",
+    response=responses({200: ConsultationOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Open, close, reopen, or publish the results",
+)
+@requires(perms.MANAGE)
+def change_status(
+    request: HttpRequest, consultation: Consultation, slug: str, payload: StatusIn
+) -> dict[str, Any]:
+    """A step the consultation's status may take from where it is (409 with those it may)."""
+    try:
+        services.set_status(consultation, payload.status, actor=request.user)
+    except ConsultationError as exc:
+        raise _setting_errors(exc) from None
+    return consultation_payload(consultation)
