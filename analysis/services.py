@@ -44,7 +44,7 @@ from .models import (
 )
 from .participation import join
 from .permissions import in_audience
-from .themes import MIN_TEXTS, find_themes, semantic_available
+from .themes import MIN_TEXTS, find_themes, semantic_available, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +353,8 @@ def start_theme_run(consultation: Any, *, actor: Any, question: str) -> ThemeRun
     from .texts import answers_to
 
     _found, label = _question_of(consultation, question)
-    count = len(answers_to(consultation, question))
+    # An answer of emoji or digits alone has no word to group by.
+    count = sum(1 for answer in answers_to(consultation, question) if tokens(answer.text))
     if count < MIN_TEXTS:
         raise TooFewAnswers(count, MIN_TEXTS)
     method = ThemeMethod.SEMANTIC if semantic_available() else ThemeMethod.TFIDF
@@ -382,7 +383,7 @@ def compute_theme_run(run: ThemeRun) -> ThemeRun:
     from .texts import answers_to
 
     ThemeRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, progress=5)
-    answers = answers_to(run.consultation, run.question)
+    answers = [a for a in answers_to(run.consultation, run.question) if tokens(a.text)]
 
     def progress(percent: int) -> None:
         ThemeRun.objects.filter(pk=run.pk).update(progress=percent)

@@ -5,12 +5,14 @@ import json
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import services
 from analysis.exceptions import NotFreeText, TooFewAnswers, UnknownQuestion
 from analysis.models import Theme, ThemeQuote, ThemeRun
 from analysis.texts import stored_text
-from analysis.themes import find_themes, semantic_available, tokens
+from analysis.themes import find_themes, quote_of, semantic_available, tokens
 from consultations.models import Response
 from consultations.services import set_status
 from tests.access import assert_constant_queries, client_for
@@ -178,3 +180,20 @@ def test_the_api_starts_and_lists_runs(world, django_capture_on_commit_callbacks
     assert_constant_queries(client, url, grow)
     assert_constant_queries(client_for(staff), f"/consultations/{consultation.slug}/themes/", grow)
     assert client.get(url).json()["count"] == 7
+
+
+def test_answers_without_words_do_not_count(world):
+    process, staff, _consultation = world
+    emoji = make_consultation(process, actor=staff, slug="emoji")
+    for text in ["👍👍", "123", "!!!", "🇫🇷", "ok"]:
+        submit(emoji, answers={**GOOD_ANSWERS, "comment": text})
+    with pytest.raises(TooFewAnswers):
+        services.start_theme_run(emoji, actor=staff, question="comment")
+    assert not ThemeRun.objects.exists()
+
+
+@given(st.text(min_size=1, max_size=200).filter(str.strip), st.lists(st.text(max_size=8)))
+@settings(max_examples=200, deadline=None)
+def test_a_quote_is_always_a_non_empty_slice(text, terms):
+    start, end = quote_of(text, terms)
+    assert 0 <= start < end <= len(text) and text[start:end]
