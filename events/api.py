@@ -176,6 +176,7 @@ class EventIn(EventChange):
     audience: Audience
 
 
+YEARS = (1970, 2200)
 _TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
 
@@ -221,7 +222,17 @@ def _form_data(
         zone = None  # the form says what is wrong with the name
     for name in _TIMES:
         value = data.get(name)
-        if isinstance(value, datetime) and value.tzinfo is not None and zone is not None:
+        if not isinstance(value, datetime):
+            continue
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            # Before time zones were standard, a venue's offset is in seconds: no calendar
+            # reads it, and no meeting of these processes was held then.
+            message = _("Give a date between %(first)s and %(last)s.") % {
+                "first": YEARS[0],
+                "last": YEARS[1],
+            }
+            errors.append({"field": name, "message": message})
+        elif value.tzinfo is not None and zone is not None:
             data[name] = value.astimezone(zone).replace(tzinfo=None)
     if not data.get("requires_approval"):
         data.pop("requires_approval", None)  # an unchecked box is an absent one

@@ -256,6 +256,7 @@ def test_bad_event_input_names_the_field_and_stores_nothing(client, process, pro
         ({"topics": ["nosuch"]}, "topics"),
         ({"series": "nosuch"}, "series"),
         ({"invitees": ["not an address"]}, "invitees"),
+        ({"registration_opens_at": "1231-06-08T20:31:18-23:16"}, "registration_opens_at"),
     ):
         response = _send(client, "post", url, {**NEW_EVENT, **change}, token)
         assert response.status_code == 422, (change, response.json())
