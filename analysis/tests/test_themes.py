@@ -4,6 +4,7 @@ what (sizes for whoever may read the results, quotes for the secretariat only)."
 import json
 
 import pytest
+from django.http import Http404
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,3 +198,35 @@ def test_answers_without_words_do_not_count(world):
 def test_a_quote_is_always_a_non_empty_slice(text, terms):
     start, end = quote_of(text, terms)
     assert 0 <= start < end <= len(text) and text[start:end]
+
+
+def test_the_run_page_polls_while_running_and_pins_its_queries(
+    world, django_capture_on_commit_callbacks
+):
+    from analysis.selectors import theme_run_for
+
+    _process, staff, consultation = world
+    run = _run(consultation, staff, django_capture_on_commit_callbacks)
+    client = client_for(staff)
+    url = f"/consultations/{consultation.slug}/themes/{run.pk}/"
+    assert client.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+
+    def grow():
+        theme = Theme.objects.create(run=run, number=99, label="x", size=1, breakdown={})
+        answer = Response.objects.first()
+        text = answer.answers["comment"]
+        ThemeQuote.objects.create(
+            theme=theme, response=answer, path="comment", start=0, end=3, text=text[:3]
+        )
+
+    assert_constant_queries(client, url, grow)
+    found, themes = theme_run_for(staff, run.pk)
+    assert (
+        found == run
+        and themes[-1].quotes[0].text == Response.objects.first().answers["comment"][:3]
+    )
+    ThemeRun.objects.filter(pk=run.pk).update(state="running", progress=40)
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'value="40"' in polled and "hx-trigger" in polled
+    with pytest.raises(Http404):
+        theme_run_for(make_user("rep@example.org"), run.pk)
