@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.pagecache import cache_public_page
-from core.permissions import SIGNED_IN, has_perm, permission_required
+from core.permissions import SIGNED_IN, has_perm, permission_required, public_view
 from core.selectors import process_for, processes_visible_to
 from stakeholders import selectors as registry
 from stakeholders.services.documents import safe_filename
@@ -53,6 +53,7 @@ def _language(request: HttpRequest) -> str:
 # Search ------------------------------------------------------------------------------------------
 
 
+@public_view
 @cache_public_page(params=("page", *SearchForm.base_fields))
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
@@ -60,6 +61,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return _search_page(request, process=None)
 
 
+@public_view
 @require_GET
 def process_search(request: HttpRequest, slug: str) -> HttpResponse:
     """The records contributed to one process."""
@@ -120,6 +122,7 @@ def _facet_links(params: QueryDict, facets: dict[str, Any]) -> list[dict[str, An
     return out
 
 
+@public_view
 @require_GET
 def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
     """The whole base, as CSV or JSON, under its licence."""
