@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.models import Process
-from core.permissions import has_perm, permission_required
+from core.permissions import has_perm, permission_required, public_view
 from core.selectors import process_for
 
 from . import permissions as perms
@@ -50,6 +50,7 @@ def _keep_token(response: HttpResponse, deliberation: Deliberation, token: str) 
     return response
 
 
+@public_view
 @require_GET
 def deliberation_list(request: HttpRequest, slug: str) -> HttpResponse:
     """A process's deliberations (drafts only for its secretariat)."""
@@ -318,6 +319,7 @@ def _may_see_themes(request: HttpRequest, consultation: Any) -> None:
         raise Http404
 
 
+@public_view
 @require_http_methods(["GET", "POST"])
 def theme_runs(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultation's theme runs; the secretariat starts one on a free-text question."""
@@ -348,6 +350,7 @@ def theme_runs(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "analysis/theme_runs.html", context, status=status)
 
 
+@public_view
 @require_GET
 def theme_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A run's themes with sizes and (for the secretariat) exact quotes; polled while running."""
