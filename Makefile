@@ -50,6 +50,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/registration.py
 	$(BIN)/python bench/knowledge.py
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/themes.py
 	$(BIN)/python bench/drafts.py
 
 messages: $(TEST_STAMP)
