@@ -16,6 +16,7 @@ from .tallying import NUMBER_TYPES
 from .validation import Result, pick
 from .xlsform import FormDefinition, Question
 
+GEO_TYPES = {"geopoint", "geotrace", "geoshape"}
 INPUT_TYPES = {"date": "date", "time": "time", "dateTime": "datetime-local"}
 
 
@@ -68,6 +69,8 @@ class Node:
             return "dropdown"
         if kind in INPUT_TYPES:
             return "temporal"
+        if kind in GEO_TYPES:
+            return "geo"
         if kind in NUMBER_TYPES - {"range"}:
             return "number"
         return kind

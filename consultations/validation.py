@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import geo
 from .expressions import Context, ExpressionError, compile_expression, to_number, to_string
 from .xlsform import TEXT_LENGTH, FormDefinition, Question
 
@@ -318,6 +319,18 @@ def _range(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
     return value, ""
 
 
+def _geo(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
+    """Through consultations.geo, for the page and the API alike."""
+    if not isinstance(raw, str):
+        return "", _("Give this place as text: latitude longitude [altitude accuracy].")
+    if len(raw) > TEXT_LENGTH * 10:
+        return "", _("This answer is too long.")
+    try:
+        return geo.clean(question.type, raw.strip()), ""
+    except geo.GeoError as exc:
+        return "", str(exc)
+
+
 def _acknowledge(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
     return ("OK", "") if raw in (True, "OK", "ok", "true") else ("", _("Confirm to continue."))
 
@@ -337,6 +350,10 @@ CONVERTERS: dict[str, Callable[..., tuple[Any, str]]] = {
     ),
     "range": _range,
     "acknowledge": _acknowledge,
+    "geopoint": _geo,
+    "geotrace": _geo,
+    "geoshape": _geo,
+    "barcode": _text,
 }
 
 

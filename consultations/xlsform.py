@@ -39,6 +39,12 @@ TYPES = {
     "hidden": "hidden",
     "group": "group",
     "repeat": "repeat",
+    # Places, typed as "lat lon [alt acc]" or taken from the browser (consultations/geo.py).
+    "geopoint": "geopoint",
+    "geotrace": "geotrace",
+    "geoshape": "geoshape",
+    # Typed, as Enketo does in a browser without a camera scanner.
+    "barcode": "barcode",
 }
 # Filled in by the device, never asked: accepted, and left out of the form we show.
 METADATA = {
@@ -62,10 +68,6 @@ REFUSED = {
     "audio": "audio",
     "video": "video",
     "file": "file",
-    "geopoint": "geopoint",
-    "geotrace": "geotrace",
-    "geoshape": "geoshape",
-    "barcode": "barcode",
     "osm": "osm",
     "select one external": "select_one_external",
     "background-audio": "background-audio",

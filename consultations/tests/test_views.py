@@ -321,8 +321,8 @@ class TestImportCommand:
 
     def test_a_broken_form_prints_its_errors_and_fails(self, process, tmp_path):
         path = tmp_path / "broken.md"
-        path.write_text(SMALL_FORM.replace("| | text | comment |", "| | geopoint | comment |"))
-        with pytest.raises(CommandError, match="geopoint is not supported"):
+        path.write_text(SMALL_FORM.replace("| | text | comment |", "| | audio | comment |"))
+        with pytest.raises(CommandError, match="audio is not supported"):
             call_command("import_form", str(path), "--process", process.slug, "--slug", "cli")
         assert not Consultation.objects.exists()
 

@@ -25,15 +25,15 @@ LOADS = [
     "yes_or_no_question.xlsx",
 ]
 REFUSED = {
-    "attribute_columns_test.xlsx": "geopoint",
+    "attribute_columns_test.xlsx": "image",
     "case_insensitivity.md": "select_one_external",
-    "flat_xlsform_test.xlsx": "geopoint",
+    "flat_xlsform_test.xlsx": "image",
     "include.md": "include",
     "include_json.md": "include",
     "loop.md": "loop",
     "pull_data.xlsx": "pulldata()",
-    "widgets.xls": "geopoint",
-    "xlsform_spec_test.xlsx": "geopoint",
+    "widgets.xls": "image",
+    "xlsform_spec_test.xlsx": "image",
 }
 
 needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"{EXAMPLES} is not there")
