@@ -8,6 +8,7 @@ class DraftsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import register_loader
+        from core.home import register_section
         from core.navigation import add_process_link
         from core.pagecache import watch
 
@@ -15,9 +16,13 @@ class DraftsConfig(AppConfig):
             models,
             permissions,  # noqa: F401  (registers the permissions)
         )
+        from .selectors import open_calls_for_home
 
         watch(models.Text, models.Revision, models.Submission)
         add_process_link(_("Negotiating texts"), "drafts:list", order=25)
+        register_section(
+            "drafts", _("Calls for comments on draft texts"), open_calls_for_home, order=15
+        )
 
         def load_demo(**kwargs: object) -> list[str]:
             from .demo import load

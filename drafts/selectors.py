@@ -7,7 +7,11 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.home import Item as HomeItem
 from core.models import Process
 
 from .choices import ElementKind, SubmissionState
@@ -26,6 +30,25 @@ def texts_in(process: Process, viewer: Any) -> QuerySet[Text]:
 
 def text_for(viewer: Any, slug: str) -> Text:
     return get_object_or_404(Text.objects.restrict(viewer).select_related("process"), slug=slug)
+
+
+def open_calls_for_home(viewer: Any, limit: int) -> list[HomeItem]:
+    """The revisions whose call for submissions is open now (a deadline still ahead) on texts
+    the viewer may see: the home page's "open now", closing soonest first."""
+    calls = (
+        Revision.objects.restrict(viewer)
+        .filter(deadline__gt=timezone.now())
+        .select_related("text")
+        .order_by("deadline", "pk")[:limit]
+    )
+    return [
+        HomeItem(
+            f"{r.text.title} — {r.title}",
+            reverse("drafts:revision", args=[r.text.slug, r.number]),
+            _("Submissions until %(date)s") % {"date": f"{r.deadline:%Y-%m-%d %H:%M} UTC"},
+        )
+        for r in calls
+    ]
 
 
 def revisions_of(text: Text) -> list[Revision]:
