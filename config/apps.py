@@ -11,6 +11,7 @@ PROJECT_APPS = [
     "drafts",
     "knowledge",
     "analysis",
+    "reports",
     "api",
 ]
 

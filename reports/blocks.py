@@ -1,0 +1,159 @@
+"""The kinds of report block, as a registry: each kind takes its parameters, builds the snapshot
+it shows from the live data (refusing what the author may not see), and checks a stored
+snapshot against the live data again. A new kind (themes) is one more `register` call."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from consultations.models import Consultation, Response
+
+from .exceptions import BlockRefused
+
+Snapshot = tuple[dict[str, Any], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    build: Callable[[Any, Any, dict[str, Any]], Snapshot]
+    verify: Callable[[dict[str, Any], dict[str, Any]], list[str]]
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    _kinds[kind.name] = kind
+    return kind
+
+
+def kind_of(name: str) -> Kind:
+    try:
+        return _kinds[name]
+    except KeyError:
+        raise BlockRefused(_("There is no block of kind “%s”.") % name) from None
+
+
+def kinds() -> list[Kind]:
+    return list(_kinds.values())
+
+
+def _stamp(obj: Any) -> dict[str, Any]:
+    return {
+        "type": obj._meta.label_lower,
+        "id": obj.pk,
+        "updated_at": getattr(obj, "updated_at", None) and obj.updated_at.isoformat(),
+    }
+
+
+def _id(value: Any) -> int:
+    """An id from a block's parameters; what is not a whole number finds nothing."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _consultation(author: Any, process: Any, params: dict[str, Any]) -> Consultation:
+    found = (
+        Consultation.objects.restrict(author, "manage")
+        .filter(pk=_id(params.get("consultation_id")), process=process)
+        .first()
+    )
+    if found is None:
+        raise BlockRefused(_("That consultation is not one of this process that you may see."))
+    return found
+
+
+# Free text ----------------------------------------------------------------------------------
+
+
+def _build_text(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
+    text = str(params.get("markdown", "")).strip()
+    if not text:
+        raise BlockRefused(_("A text block needs some text."))
+    return {"markdown": text}, []
+
+
+register(Kind("text", _("Text"), _build_text, lambda params, snapshot: []))
+
+
+# Consultation results: the number of responses ----------------------------------------------
+
+
+def _responses(consultation: Consultation) -> int:
+    return consultation.responses.count()
+
+
+def _build_responses(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
+    consultation = _consultation(author, process, params)
+    figures = {"title": consultation.title, "responses": _responses(consultation)}
+    return figures, [_stamp(consultation)]
+
+
+def _verify_responses(params: dict[str, Any], snapshot: dict[str, Any]) -> list[str]:
+    consultation = Consultation.objects.filter(pk=_id(params.get("consultation_id"))).first()
+    if consultation is None:
+        return [_("consultation %s no longer exists") % params.get("consultation_id")]
+    live = _responses(consultation)
+    if snapshot.get("responses") != live:
+        return [
+            _("“%(title)s”: the report says %(shown)s responses, the data has %(live)s")
+            % {"title": consultation.title, "shown": snapshot.get("responses"), "live": live}
+        ]
+    return []
+
+
+register(
+    Kind("consultation_responses", _("Consultation responses"), _build_responses, _verify_responses)
+)
+
+
+# A quote from a free-text answer, at its offsets --------------------------------------------
+
+
+def _answer_text(response: Response, field: str) -> str:
+    value = response.answers.get(field) if isinstance(response.answers, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _build_quote(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
+    consultation = _consultation(author, process, params)
+    response = consultation.responses.filter(pk=_id(params.get("response_id"))).first()
+    field = str(params.get("field", ""))
+    text = _answer_text(response, field) if response else ""
+    try:
+        start, end = int(params.get("start", 0)), int(params.get("end", len(text)))
+    except (TypeError, ValueError):
+        raise BlockRefused(_("The quote's offsets must be whole numbers.")) from None
+    if response is None or not text or not 0 <= start < end <= len(text):
+        raise BlockRefused(_("There is no answer text at those offsets to quote."))
+    snapshot = {"quote": text[start:end], "response_id": response.pk, "field": field}
+    snapshot |= {"start": start, "end": end, "consultation": consultation.title}
+    return snapshot, [_stamp(consultation), _stamp(response) | {"updated_at": None}]
+
+
+def _verify_quote(params: dict[str, Any], snapshot: dict[str, Any]) -> list[str]:
+    response = Response.objects.filter(pk=_id(snapshot.get("response_id"))).first()
+    text = _answer_text(response, str(snapshot.get("field", ""))) if response else ""
+    start, end = snapshot.get("start"), snapshot.get("end")
+    found = text[start:end] if isinstance(start, int) and isinstance(end, int) else None
+    if found != snapshot.get("quote"):
+        message = _("the quote “%(quote)s” is not in response %(id)s at %(start)s–%(end)s")
+        return [
+            message
+            % {
+                "quote": snapshot.get("quote"),
+                "id": snapshot.get("response_id"),
+                "start": start,
+                "end": end,
+            }
+        ]
+    return []
+
+
+register(Kind("consultation_quote", _("Quote from an answer"), _build_quote, _verify_quote))

@@ -1,0 +1,83 @@
+"""Writes of reports: compose, add a block (snapshot taken now), publish (checked first)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import record
+from core.permissions import has_perm
+
+from .blocks import kind_of
+from .choices import ReportStatus
+from .exceptions import AlreadyPublished, BlockRefused, ReportMismatch
+from .models import Block, Report
+from .permissions import COMPOSE
+
+
+def _check(actor: Any, process: Any) -> None:
+    if not has_perm(actor, COMPOSE, process):
+        raise BlockRefused(_("Only the secretariat of this process composes its reports."))
+
+
+def create_report(process: Any, *, actor: Any, title: str) -> Report:
+    """A new draft report for the process."""
+    _check(actor, process)
+    if not title.strip():
+        raise BlockRefused(_("A report needs a title."))
+    with transaction.atomic():
+        report = Report.objects.create(process=process, title=title.strip(), created_by=actor)
+        record("reports.report.created", actor=actor, obj=report, process=process)
+    return report
+
+
+def add_block(report: Report, *, actor: Any, kind: str, params: dict[str, Any]) -> Block:
+    """Append a block, with the snapshot of what it shows taken from the live data now."""
+    _check(actor, report.process)
+    if report.status != ReportStatus.DRAFT:
+        raise AlreadyPublished(_("A published report is not changed."))
+    snapshot, sources = kind_of(kind).build(actor, report.process, dict(params))
+    with transaction.atomic():
+        last = report.blocks.aggregate(last=Max("position"))["last"]
+        block = Block.objects.create(
+            report=report,
+            position=(last or 0) + 1,
+            kind=kind,
+            params=dict(params),
+            snapshot=snapshot,
+            sources=sources,
+        )
+        report.save(update_fields=["updated_at"])
+        data = {"kind": kind, "block": block.pk}
+        record("reports.block.added", actor=actor, obj=report, process=report.process, data=data)
+    return block
+
+
+def mismatches_of(report: Report) -> list[str]:
+    """Every place where a block's snapshot differs from the live data."""
+    found: list[str] = []
+    for block in report.blocks.all():
+        for problem in kind_of(block.kind).verify(block.params, block.snapshot):
+            found.append(
+                _("block %(position)s: %(problem)s")
+                % {"position": block.position, "problem": problem}
+            )
+    return found
+
+
+def publish_report(report: Report, *, actor: Any) -> Report:
+    """Publish once every quote and figure matches the data; else refuse with the list."""
+    _check(actor, report.process)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.DRAFT:
+            raise AlreadyPublished(_("This report is published already."))
+        problems = mismatches_of(report)
+        if problems:
+            raise ReportMismatch(problems)
+        report.status, report.published_at = ReportStatus.PUBLISHED, timezone.now()
+        report.save(update_fields=["status", "published_at", "updated_at"])
+        record("reports.report.published", actor=actor, obj=report, process=report.process)
+    return report
