@@ -152,3 +152,18 @@ def test_the_compilation_pdf_renders_arabic_and_chinese(revision, delegate):
     pdf = client_for(None).get(f"/texts/{revision.text.slug}/revisions/1/compilation.pdf").content
     names = " ".join(_fonts(pdf))
     assert "Arabic" in names and "CJK" in names, names
+
+
+def test_registry_names_are_isolated_in_bdi(revision, delegate):
+    """A name from the registry (here a State's, as the compilation and the submission show it)
+    sits in <bdi>, so a name in another script cannot reorder the line around it."""
+    from drafts import services
+
+    draft = services.Draft(kind="written", speaks_for="state:US", language="ar", body="نص.")
+    submission = services.create_submission(revision, actor=delegate, draft=draft)
+    services.submit_submission(submission, actor=delegate)
+    client = client_for(None)
+    compiled = client.get(f"/texts/{revision.text.slug}/revisions/1/compilation/").content.decode()
+    assert "<strong><bdi>" in compiled
+    page = client.get(f"/submissions/{submission.public_id}/").content.decode()
+    assert "<dd><bdi>" in page
