@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   if (!navigator.geolocation) { return; }
+  var policy = document.permissionsPolicy || document.featurePolicy;
+  if (policy && policy.allowsFeature && !policy.allowsFeature("geolocation")) { return; }
   function round(value, places) { return Number(value.toFixed(places)).toString(); }
   document.querySelectorAll(".geo-locate[data-for]").forEach(function (slot) {
     var field = document.getElementById(slot.getAttribute("data-for"));
