@@ -23,8 +23,13 @@ def shots(tmp_path):
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_a_published_report_and_its_pdf(  # noqa: F811
-    browser, live_server, world, assert_accessible, shots, language
+def test_a_published_report_and_its_pdf(
+    browser,
+    live_server,
+    world,  # noqa: F811
+    assert_accessible,
+    shots,
+    language,
 ):
     report = publish_report(_report(world), actor=world["staff"])
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
