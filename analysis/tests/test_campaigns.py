@@ -7,7 +7,7 @@ def test_planted_campaigns_are_found():
     report = detect(data.texts, threshold=0.7)
     precision, recall = pair_scores([g.members for g in report.near], data.campaigns)
     assert precision >= 0.99
-    assert recall >= 0.85  # measured 0.90 at 100,000 (bench/analysis.py)
+    assert recall >= 0.94  # measured 0.957 here, 0.922 at 100,000 (bench/analysis.py)
 
 
 def test_exact_duplicates_are_counted_apart_and_arguments_beside_signatures():
