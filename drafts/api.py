@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, File, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.files import UploadedFile
 
@@ -159,6 +160,31 @@ def get_revision(request: HttpRequest, pk: int, query: Query[LanguageQuery]) -> 
         "text": revision.text.slug,
         "elements": [_tree_payload(i) for i in selectors.tree(revision, query.language)],
     }
+
+
+@router.post(
+    "/revisions/{int:pk}/languages",
+    response=responses({201: RevisionSummary}, 401, 403, 404, 413, 422),
+    auth=required_auth,
+    summary="Add a language version of a revision",
+)
+def add_language(
+    request: HttpRequest, pk: int, language: Form[str], file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Multipart: `language` (BCP 47) and `file`, the same tree in Consulta Markdown. A file
+    that is not the same tree says where it differs (422), and nothing is stored."""
+    revision = selectors.revision_by_id(request.user, pk)
+    _check(request, perms.MANAGE, revision)
+    code = (language or "").strip()
+    if not BCP47.match(code):
+        message = _("Give a language code such as en, fr, ar, zh-Hans or es-419 (BCP 47).")
+        raise ApiError(422, message, [{"field": "language", "message": message}])
+    content = file.read(services.texts.MAX_BYTES + 1)
+    try:
+        services.add_language(revision, actor=request.user, content=content, language=code)
+    except DraftsError as exc:
+        _raise_for(exc)
+    return Status(201, revision_summary(revision))
 
 
 class ExportQuery(LanguageQuery):

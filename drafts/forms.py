@@ -56,6 +56,18 @@ class ImportForm(forms.Form):
         return clean_language(self.cleaned_data.get("language", ""))
 
 
+class LanguageVersionForm(forms.Form):
+    """Another language version of a revision: the same tree, in a Markdown file."""
+
+    file = forms.FileField(label=_("Markdown file"))
+    language = forms.CharField(
+        label=_("Language"), max_length=20, help_text=_("A code such as fr, ar or zh-Hans.")
+    )
+
+    def clean_language(self) -> str:
+        return clean_language(self.cleaned_data.get("language", ""))
+
+
 class SubmissionForm(forms.Form):
     """A written submission or an amendment; `elements` are the choices of the article."""
 

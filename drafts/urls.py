@@ -15,6 +15,7 @@ urlpatterns = [
     path(R, views.revision_detail, name="revision"),
     path(R + "export.<str:fmt>", views.revision_export, name="export"),
     path(R + "deadline/", views.revision_deadline, name="deadline"),
+    path(R + "languages/", views.add_language, name="add_language"),
     path(R + "submissions/new/", views.submission_create, name="submission_create"),
     path(R + "moderation/", views.moderation, name="moderation"),
     path(R + "compilation/", views.compilation, name="compilation"),

@@ -4,6 +4,7 @@ permission, call one service and respond."""
 
 from datetime import UTC
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,14 @@ from core.selectors import process_for
 from . import diffing, exporting, selectors, services
 from . import permissions as perms
 from .exceptions import DraftsError
-from .forms import DeadlineForm, ImportForm, ModerationForm, SubmissionForm, TextForm
+from .forms import (
+    DeadlineForm,
+    ImportForm,
+    LanguageVersionForm,
+    ModerationForm,
+    SubmissionForm,
+    TextForm,
+)
 from .models import Revision, Text
 
 EXPORT_TYPES = {
@@ -150,6 +158,17 @@ def revision_detail(
     request: HttpRequest, revision: Revision, slug: str, number: int
 ) -> HttpResponse:
     """The revision's text in one of its languages, with what the viewer may do on it."""
+    return _revision_page(request, revision, slug, number)
+
+
+def _revision_page(
+    request: HttpRequest,
+    revision: Revision,
+    slug: str,
+    number: int,
+    language_form: LanguageVersionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     language = _language(request, revision)
     may_write = has_perm(request.user, perms.WRITE, revision)
     base = reverse("drafts:revision", args=[slug, number])
@@ -167,9 +186,10 @@ def revision_detail(
         "can_manage": has_perm(request.user, perms.MANAGE, revision),
         "own": selectors.own_submissions(revision, request.user),
         "deadline_form": DeadlineForm(initial={"deadline": revision.deadline}),
+        "language_form": language_form or LanguageVersionForm(),
         "exports": list(EXPORT_TYPES),
     }
-    return render(request, "drafts/revision.html", context)
+    return render(request, "drafts/revision.html", context, status=status)
 
 
 @permission_required(perms.VIEW, obj=_revision)
@@ -215,6 +235,30 @@ def revision_deadline(
     else:
         messages.error(request, _("Give the deadline as YYYY-MM-DD HH:MM (UTC)."))
     return redirect("drafts:revision", slug=slug, number=number)
+
+
+@permission_required(perms.MANAGE, obj=_revision)
+@require_POST
+def add_language(request: HttpRequest, revision: Revision, slug: str, number: int) -> HttpResponse:
+    """Add a language version of the revision; a file that is not the same tree says where it
+    differs, and nothing is stored."""
+    form = LanguageVersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        try:
+            services.add_language(
+                revision,
+                actor=request.user,
+                content=form.cleaned_data["file"].read(services.texts.MAX_BYTES + 1),
+                language=language,
+            )
+        except DraftsError as error:
+            _form_errors(request, error, form)
+        else:
+            messages.success(request, _("The language version was added."))
+            url = reverse("drafts:revision", args=[slug, number])
+            return redirect(f"{url}?{urlencode({'language': language})}")
+    return _revision_page(request, revision, slug, number, language_form=form, status=400)
 
 
 # What changed -----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ PAGE_POST: set[str] = {
     "analysis:vote",
     "consultations:check",
     "consultations:status",
+    "drafts:add_language",
     "drafts:deadline",
     "drafts:import",
     "drafts:publish",
@@ -150,6 +151,7 @@ API: dict[str, str] = {
     "POST /api/v1/processes/{slug}/events": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/revisions/{pk}/submissions": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/submissions/{public_id}/attachment": "401 bad bad bad bad bad bad bad",
+    "POST /api/v1/revisions/{pk}/languages": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/submissions/{public_id}/moderate": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/submissions/{public_id}/{step}": "401 404 404 bad 404 404 403 403",
 }
@@ -210,6 +212,7 @@ PAGES: dict[str, str] = {
     "drafts:attachment": "404 404 404 404 404 404 404 404",
     "drafts:compilation": "ok ok ok ok ok ok ok ok",
     "drafts:compilation_export": "ok ok ok ok ok ok ok ok",
+    "drafts:add_language": "login 403 403 403 403 403 bad bad",
     "drafts:deadline": "login 403 403 403 403 403 ok ok",
     "drafts:diff": "ok ok ok ok ok ok ok ok",
     "drafts:export": "404 404 404 404 404 404 404 404",
