@@ -68,9 +68,11 @@ PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 def examples() -> dict[str, Any]:
     """The demo's objects that fill each parameter, by the path segment before it; a dict
     where a segment is followed by more than one parameter."""
+    from analysis.models import ThemeRun
     from drafts.models import Revision, Submission
     from events.models import AgendaItem, Event, Registration, Series
     from knowledge.models import Record
+    from reports.models import Report
     from stakeholders.models import Application, Organisation
 
     event = Event.objects.get(slug="briefing-how-the-conference-works")
@@ -92,6 +94,8 @@ def examples() -> dict[str, Any]:
         "knowledge": Record.objects.filter(state="published").first().public_id,
         "versions": 1,
         "deliberations": "ppp-deliberation",
+        "themes": ThemeRun.objects.filter(consultation__slug="ppp-survey").first().pk,
+        "reports": Report.objects.filter(published_at__isnull=False).first().pk,
     }
 
 
