@@ -88,16 +88,12 @@ class UnknownQuestion(AnalysisError):
 
 class NotFreeText(AnalysisError):
     def __init__(self) -> None:
-        super().__init__(
-            _("Themes are found in written answers: choose a free-text question.")
-        )
+        super().__init__(_("Themes are found in written answers: choose a free-text question."))
 
 
 class TooFewAnswers(AnalysisError):
     def __init__(self, found: int, needed: int) -> None:
         super().__init__(
-            _(
-                "This question has %(found)s written answers; themes need at least %(needed)s."
-            )
+            _("This question has %(found)s written answers; themes need at least %(needed)s.")
             % {"found": found, "needed": needed}
         )

@@ -144,10 +144,7 @@ def _cells(counts: dict[str, int], choices: Any, size: int, suppress: bool) -> l
     labels = dict(choices.choices)
     row = [size] + [counts[k] for k in keys]
     shown = protect([row], row, additive=False)[0] if suppress else row
-    return [
-        (k, str(labels.get(k, k or _("not given"))), shown[i + 1])
-        for i, k in enumerate(keys)
-    ]
+    return [(k, str(labels.get(k, k or _("not given"))), shown[i + 1]) for i, k in enumerate(keys)]
 
 
 def themes_of(run: ThemeRun, viewer: Any) -> list[ThemeView]:
