@@ -40,6 +40,9 @@ def _new_password(request: Any, user: Any, action: str) -> None:
     # Whoever learnt the old password may have made a token with it: none outlives it.
     audit.record(action, actor=user, obj=user)
     count = revoke_all_api_tokens(user, actor=user, because=action)
+    # Saving the new password has usually revoked them already (accounts/validators.py).
+    count += getattr(user, "_tokens_revoked_by_new_password", 0)
+    user._tokens_revoked_by_new_password = 0
     if count and request is not None:
         messages.warning(
             request,

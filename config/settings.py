@@ -154,6 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.NewPasswordRevokesTokens"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
@@ -185,6 +186,9 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# allauth's rate limits (sign-ups, logins, resets per address) read the client's address too:
+# without this, behind the proxy every visitor shares the proxy's, and one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 SESSION_COOKIE_AGE = 60 * 60 * 12
 

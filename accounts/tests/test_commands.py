@@ -29,3 +29,17 @@ def test_grant_role_bootstraps_a_secretariat(stakeholder, process):
         call_command("grant_role", stakeholder.email, "secretariat", "--process", process.slug)
     with pytest.raises(CommandError, match="No process"):
         call_command("grant_role", stakeholder.email, "moderator", "--process", "nope")
+
+
+@pytest.mark.django_db
+def test_changepassword_revokes_the_accounts_tokens(monkeypatch, stakeholder):
+    from django.contrib.auth.management.commands import changepassword
+
+    from tests.builders import make_token
+
+    make_token(stakeholder)
+    monkeypatch.setattr(
+        changepassword.getpass, "getpass", lambda *a, **k: "a fresh long passphrase 7"
+    )
+    call_command("changepassword", stakeholder.get_username())
+    assert not ApiToken.objects.filter(user=stakeholder, revoked_at__isnull=True).exists()

@@ -120,7 +120,23 @@ def test_setting_a_password_revokes_the_accounts_tokens():
     assert not ApiToken.objects.filter(user=person, revoked_at__isnull=True).exists()
     assert ApiToken.objects.filter(user=other, revoked_at__isnull=True).exists()
     entry = AuditEntry.objects.get(action="accounts.token.revoked_all")
-    assert entry.data["because"] == "accounts.password.set"
+    assert entry.data["because"] == "accounts.password.saved"
+
+
+@pytest.mark.django_db
+def test_a_password_saved_any_other_way_revokes_the_tokens_too():
+    from tests.builders import make_token
+
+    person = make_user("orm@example.org")
+    make_token(person)
+    person.set_password("a passphrase set from the shell 9")
+    person.save()
+    assert not ApiToken.objects.filter(user=person, revoked_at__isnull=True).exists()
+    # Saving the account without a new password keeps new tokens.
+    make_token(person)
+    person.first_name = "Renamed"
+    person.save()
+    assert ApiToken.objects.filter(user=person, revoked_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db
