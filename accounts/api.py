@@ -1,6 +1,6 @@
 """Endpoints about the caller's own account."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -11,7 +11,7 @@ from api.permissions import requires
 
 from . import permissions as perms
 from .models import User
-from .selectors import grants_of
+from .selectors import grants_of, personal_data
 
 router = Router(tags=["accounts"])
 
@@ -49,3 +49,21 @@ def me(request: HttpRequest) -> dict[str, object]:
             for g in grants_of(user)
         ],
     }
+
+
+class PersonalDataOut(Schema):
+    format: str
+    data: dict[str, Any]
+
+
+@router.get(
+    "/me/data",
+    response=responses({200: PersonalDataOut}, 401),
+    auth=required_auth,
+    summary="Everything held about me",
+)
+@requires(perms.MANAGE_OWN_ACCOUNT)
+def my_data(request: HttpRequest) -> dict[str, Any]:
+    """Everything Consulta holds about the caller, by app (anonymous answers are not linked to
+    anyone, so they are not in it)."""
+    return personal_data(request.user)

@@ -25,3 +25,16 @@ class AccountsConfig(AppConfig):
             # Where organisations are kept, their app names people under its protection rule
             # (one hook per type); without them, this narrower rule is the fallback.
             register_label("accounts.user", selectors.audit_labels)
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "accounts",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            order=10,
+        )

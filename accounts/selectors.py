@@ -89,3 +89,37 @@ def audit_labels(ids: list[str], viewer: Any) -> dict[str, str]:
         return {}
     people = User.objects.filter(pk__in=wanted).values_list("pk", "display_name", "email")
     return {str(pk): name or email for pk, name, email in people}
+
+
+def personal_data(user: Any) -> dict[str, Any]:
+    """Everything Consulta holds about the person, by app: what the JSON download contains."""
+    from core.personal import export_all
+
+    return {"format": "consulta.personal-data/1", "data": export_all(user)}
+
+
+def personal_data_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The download as headed parts to read: per app, per kind of thing, each item's fields."""
+    from core.audit import data_pairs
+    from core.personal import providers
+
+    sections = []
+    for provider in providers():
+        held = data.get(provider.name)
+        if held is None:
+            continue
+        parts = []
+        for key, value in held.items():
+            items = value if isinstance(value, list) else [value]
+            parts.append(
+                {
+                    "key": f"{provider.name}-{key}".replace("_", "-"),
+                    "title": provider.labels.get(key, key.replace("_", " ").capitalize()),
+                    "items": [
+                        data_pairs(item) if isinstance(item, dict) else [("", str(item))]
+                        for item in items
+                    ],
+                }
+            )
+        sections.append({"key": provider.name, "title": provider.title, "parts": parts})
+    return sections

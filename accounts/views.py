@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.language import remember_language
 from core.models import Process
@@ -131,3 +131,24 @@ def revoke_process_role(
     services.revoke_role(grant, actor=request.user)
     messages.success(request, _("The role was revoked."))
     return redirect("accounts:process_roles", slug=process.slug)
+
+
+@never_cache
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_GET
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Everything Consulta holds about the signed-in person, to read and to download."""
+    held = selectors.personal_data(request.user)
+    context = {"sections": selectors.personal_data_sections(held["data"])}
+    return render(request, "accounts/personal_data.html", context)
+
+
+@never_cache
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_GET
+def personal_data_download(request: HttpRequest) -> HttpResponse:
+    """The same, as one JSON file."""
+    held = selectors.personal_data(request.user)
+    response = JsonResponse(held, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="consulta-personal-data.json"'
+    return response

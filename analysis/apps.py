@@ -27,3 +27,16 @@ class AnalysisConfig(AppConfig):
 
         register_loader("analysis", load_demo, order=60)
         add_process_link(_("Deliberations"), "analysis:list", order=40)
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "analysis",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            order=70,
+        )

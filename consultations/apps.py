@@ -31,3 +31,17 @@ class ConsultationsConfig(AppConfig):
         register_section(
             "consultations", _("Consultations taking answers"), open_for_home, order=10
         )
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "consultations",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            retain=personal.retain,
+            order=30,
+        )

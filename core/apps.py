@@ -12,12 +12,15 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks, permissions  # noqa: F401  (registers checks and permissions)
-        from .audit import register_label
+        from .audit import entries_about, register_label
         from .models import Process
         from .pagecache import watch
+        from .personal import register_personal_data
 
         watch(Process)
         register_label("core.process", _process_names)
+        # Last: the entries written by the other apps' erasures are part of it.
+        register_personal_data("audit", export=entries_about, order=1000)
         post_migrate.connect(_restart_audit_log_after_flush, sender=self)
 
 

@@ -321,3 +321,31 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+# Personal data: what the log says about a person ------------------------------------------------
+
+
+def entries_about(user: Any) -> dict[str, Any]:
+    """The entries the person made or that are about their account, for their own download.
+    Others who acted on their account are not named: the entry says only that it was not them."""
+    from django.db.models import Q
+
+    user_type = get_user_model()._meta.label_lower
+    about = Q(actor_id=user.pk) | Q(object_type=user_type, object_id=str(user.pk))
+    entries = AuditEntry.objects.filter(about).select_related("process").order_by("seq")
+    return {
+        "entries": [
+            {
+                "seq": e.seq,
+                "time": e.created_at.isoformat(),
+                "action": e.action,
+                "by_you": e.actor_id == user.pk,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "process": e.process.slug if e.process else None,
+                "data": e.data,
+            }
+            for e in entries.iterator(chunk_size=2000)
+        ]
+    }

@@ -30,3 +30,17 @@ class DraftsConfig(AppConfig):
             return load(**kwargs)  # type: ignore[arg-type]
 
         register_loader("drafts", load_demo, order=50)
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "drafts",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            retain=personal.retain,
+            order=50,
+        )

@@ -162,10 +162,14 @@ class Submission(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
+    # Empty once the author deleted their account: a published submission stays the record of
+    # its organisation or Member State (drafts/personal.py).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="draft_submissions",
     )
     organisation = models.ForeignKey(

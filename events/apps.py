@@ -28,3 +28,17 @@ class EventsConfig(AppConfig):
         register_loader("events", load_demo, order=40)
         add_process_link(_("Events"), "events:process_events", order=30)
         register_section("events", _("Upcoming events"), upcoming_for_home, order=20)
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "events",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            retain=personal.retain,
+            order=40,
+        )

@@ -30,3 +30,16 @@ class KnowledgeConfig(AppConfig):
 
         register_loader("knowledge", load_demo, order=60)
         add_process_link(_("Knowledge base"), "knowledge:process", order=40)
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "knowledge",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            order=60,
+        )

@@ -49,3 +49,17 @@ class StakeholdersConfig(AppConfig):
             note=_("Organisations may apply"),
             order=30,
         )
+
+        from core.personal import register_personal_data
+
+        from . import personal
+
+        register_personal_data(
+            "stakeholders",
+            title=personal.TITLE,
+            labels=personal.LABELS,
+            export=personal.export,
+            erase=personal.erase,
+            refuse=personal.refuse,
+            order=20,
+        )

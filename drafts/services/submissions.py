@@ -334,6 +334,8 @@ def _tell_author(submission: Submission) -> None:
     from accounts.services import queue_email
 
     author = submission.author
+    if author is None:  # the author deleted their account
+        return
     with translation.override(author.language or settings.LANGUAGE_CODE):
         if submission.state == S.PUBLISHED:
             news = _("Your submission “%(title)s” was published.")

@@ -1,0 +1,211 @@
+"""Personal data rights: a person downloads what Consulta holds about them, deletes their
+account, and processes forget what their retention periods say has expired."""
+
+import json
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import update_profile
+from tests import builders
+from tests.builders import GOOD_ANSWERS, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _answers(comment: str) -> dict[str, Any]:
+    return {**GOOD_ANSWERS, "comment": comment}
+
+
+def _written(revision: Any, person: Any, organisation: Any, body: str, *, publish: Any = None):
+    from drafts import services
+    from drafts.services.submissions import Draft
+
+    draft = Draft(
+        kind="written",
+        speaks_for=f"org:{organisation.public_id}",
+        language="en",
+        title=body.title(),
+        body=body,
+    )
+    submission = services.create_submission(revision, actor=person, draft=draft)
+    if publish is not None:
+        submission = services.submit_submission(submission, actor=person)
+        submission = services.moderate_submission(submission, actor=publish, decision="publish")
+    return submission
+
+
+def _people(process: Any, other_process: Any) -> dict[str, Any]:
+    person, organisation = builders.make_accredited_representative(
+        process, "amina@example.org", name="Digital Rights Watch"
+    )
+    update_profile(person, actor=person, display_name="Amina Diallo")
+    other, other_organisation = builders.make_accredited_representative(
+        process, "other@example.org", name="Other Voices", country="FR"
+    )
+    update_profile(other, actor=other, display_name="Oscar Other")
+    written = builders.make_application(other_process, organisation, actor=person)
+    return {
+        "person": person,
+        "organisation": organisation,
+        "other": other,
+        "other_organisation": other_organisation,
+        "application": written,
+    }
+
+
+def _consultations(process: Any, people: dict[str, Any]) -> dict[str, Any]:
+    confidential = builders.make_consultation(process, slug="confidential-survey")
+    anonymous = builders.make_consultation(
+        process, slug="anonymous-survey", title="Anonymous survey", identity="anonymous"
+    )
+    person, other = people["person"], people["other"]
+    return {
+        "confidential": confidential,
+        "anonymous": anonymous,
+        "response": builders.submit(
+            confidential, actor=person, answers=_answers("MY-CONFIDENTIAL-ANSWER")
+        ),
+        "other_response": builders.submit(
+            confidential, actor=other, answers=_answers("OTHER-PERSON-ANSWER")
+        ),
+        "anonymous_response": builders.submit(
+            anonymous, actor=person, answers=_answers("ANONYMOUS-SECRET-ANSWER")
+        ),
+    }
+
+
+def _events(process: Any, people: dict[str, Any]) -> dict[str, Any]:
+    from events import services
+
+    person, organisation = people["person"], people["organisation"]
+    event = builders.make_event(process)
+    registration, _ = services.register(
+        event, actor=person, organisation_id=organisation.pk, consent=True
+    )
+    session = builders.make_event(process, slug="formal", kind="formal_session", capacity=None)
+    item = services.add_agenda_item(session, actor=None, number="1", title="Opening")
+    floor = services.request_floor(
+        item,
+        actor=person,
+        organisation_id=organisation.pk,
+        spokesperson="Amina Diallo",
+        topic="Safeguards for journalists",
+    )
+    return {"event": event, "registration": registration, "floor": floor}
+
+
+def _drafts(process: Any, people: dict[str, Any]) -> dict[str, Any]:
+    revision = builders.make_revision(builders.make_text(process))
+    moderator = builders.make_user("moderator@example.org", role="moderator", process=process)
+    person, organisation = people["person"], people["organisation"]
+    return {
+        "revision": revision,
+        "published": _written(
+            revision, person, organisation, "published submission body", publish=moderator
+        ),
+        "draft": _written(revision, person, organisation, "unsent draft body"),
+        "others": _written(
+            revision, people["other"], people["other_organisation"], "other person body"
+        ),
+    }
+
+
+@pytest.fixture
+def world(process, other_process):
+    """A person with something in every app, and another person with the same kinds of thing."""
+    people = _people(process, other_process)
+    return {
+        "process": process,
+        **people,
+        **_consultations(process, people),
+        **_events(process, people),
+        **_drafts(process, people),
+    }
+
+
+def _download(client: Any, person: Any) -> dict[str, Any]:
+    client.force_login(person)
+    response = client.get(reverse("accounts:personal_data_download"))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return json.loads(response.content)
+
+
+# Download ---------------------------------------------------------------------------------------
+
+
+def test_a_person_downloads_what_every_app_holds_about_them(client, world):
+    held = _download(client, world["person"])["data"]
+    assert held["accounts"]["profile"]["email"] == "amina@example.org"
+    assert held["accounts"]["profile"]["display_name"] == "Amina Diallo"
+    assert [m["organisation"] for m in held["stakeholders"]["memberships"]] == [
+        "Digital Rights Watch"
+    ]
+    assert [a["process"] for a in held["stakeholders"]["applications_written"]] == ["other-test"]
+    responses = held["consultations"]["responses"]
+    assert [r["answers"]["comment"] for r in responses] == ["MY-CONFIDENTIAL-ANSWER"]
+    assert held["events"]["registrations"][0]["event_slug"] == "side-event"
+    assert held["events"]["floor_requests"][0]["topic"] == "Safeguards for journalists"
+    bodies = sorted(s["body"] for s in held["drafts"]["submissions"])
+    assert bodies == ["published submission body", "unsent draft body"]
+    actions = {e["action"] for e in held["audit"]["entries"]}
+    assert {"accounts.user.created", "accounts.profile.updated"} <= actions
+    assert "drafts.submission.created" in actions
+
+
+def test_the_download_holds_nothing_of_anyone_else(client, world):
+    text = json.dumps(_download(client, world["person"]), ensure_ascii=False)
+    for theirs in ("other@example.org", "Oscar Other", "OTHER-PERSON-ANSWER", "other person body"):
+        assert theirs not in text
+    assert "Other Voices" not in text
+
+
+def test_anonymous_answers_are_not_in_the_download_and_the_page_says_why(client, world):
+    held = _download(client, world["person"])
+    text = json.dumps(held, ensure_ascii=False)
+    assert "ANONYMOUS-SECRET-ANSWER" not in text
+    assert world["anonymous_response"].reference not in text
+    answered = held["data"]["consultations"]["anonymous_consultations_answered"]
+    assert answered == [
+        {"consultation": "Anonymous survey", "consultation_slug": "anonymous-survey"}
+    ]
+    page = client.get(reverse("accounts:personal_data"))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Anonymous answers are not here" in content
+    assert "stored with no link to you, by design" in content
+    assert "MY-CONFIDENTIAL-ANSWER" in content and "ANONYMOUS-SECRET-ANSWER" not in content
+    assert "Oscar Other" not in content
+
+
+def test_the_profile_links_to_the_data_page(client, stakeholder):
+    client.force_login(stakeholder)
+    content = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("accounts:personal_data") in content
+    assert reverse("accounts:personal_data_download") in content
+
+
+def test_the_api_gives_the_same_to_a_token(client, world):
+    token = builders.make_token(world["person"])
+    response = client.get("/api/v1/me/data", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["format"] == "consulta.personal-data/1"
+    assert body["data"]["consultations"]["responses"][0]["answers"]["comment"] == (
+        "MY-CONFIDENTIAL-ANSWER"
+    )
+    assert "OTHER-PERSON-ANSWER" not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in_or_refused(client, db):
+    for name in ("accounts:personal_data", "accounts:personal_data_download"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get("/api/v1/me/data").status_code == 401
+
+
+def test_password_is_never_in_the_download(client, stakeholder):
+    text = json.dumps(_download(client, stakeholder))
+    assert stakeholder.password not in text and PASSWORD not in text
