@@ -23,11 +23,13 @@ from stakeholders.selectors import organisations_of
 
 from . import permissions as perms
 from . import selectors, services, submission
+from .attachments import receive_upload
 from .choices import Audience, Identity, Layout
 from .choices import Status as ConsultationStatus
 from .exceptions import (
     ConsultationError,
     InvalidResponse,
+    InvalidUpload,
     NotInAudience,
     NotOpen,
     SlugTaken,
@@ -39,7 +41,7 @@ from .exports import attachment
 from .forms import MAX_FORM_BYTES, ConsultationForm, InviteesForm
 from .models import Consultation
 from .results import Results, build_results
-from .xlsform import SUFFIXES, FormError
+from .xlsform import SUFFIXES, UPLOAD_TYPES, FormError
 
 router = Router(tags=["consultations"])
 
@@ -99,7 +101,11 @@ class ConsultationOut(Schema):
 class ResponseIn(Schema):
     instance_id: uuid.UUID
     language: str = Field("", max_length=20)
-    answers: dict[str, Any]
+    answers: dict[str, Any] = Field(
+        ...,
+        description="keyed by question name; an image, file, audio or video question is "
+        "answered with the name POST /consultations/{slug}/attachments returned for its file",
+    )
     organisation_id: str | None = Field(
         None,
         max_length=40,
@@ -159,7 +165,10 @@ def get_consultation(request: HttpRequest, consultation: Consultation, slug: str
 )
 def submit_response(request: HttpRequest, slug: str, payload: ResponseIn) -> HttpResponse:
     """Answers keyed by question name. The same instance_id with the same answers again
-    returns the same response (200); with other answers, 409. Nothing is stored on a refusal."""
+    returns the same response (200); with other answers, 409. Nothing is stored on a refusal.
+
+    The body is JSON and carries no files: send each file first to
+    POST /consultations/{slug}/attachments and answer its question with the name returned."""
     # No permission declared beyond seeing the consultation: who may answer is the service's
     # rule (submission._respondent), since a retry of a stored response is answered with it
     # whatever changed since, and each refusal has a status and message of its own.
@@ -202,6 +211,56 @@ def _submit(
         declared={
             "kind": payload.kind.value if payload.kind else "",
             "region": payload.region.value if payload.region else "",
+        },
+    )
+
+
+class AttachmentOut(Schema):
+    name: str = Field(..., description="the answer to give the question in the response")
+    question: str
+    content_type: str = Field(..., description="as Consulta recognised the file by its content")
+    size: int
+
+
+@router.post(
+    "/consultations/{slug}/attachments",
+    response=responses({201: AttachmentOut}, 401, 403, 404, 409, 422),
+    summary="Send a file for an image, file, audio or video question",
+)
+def upload_attachment(
+    request: HttpRequest, slug: str, question: Form[str], file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Multipart: `question` (the question's name) and `file`. The file is judged by its
+    content: images JPEG, PNG or WebP up to 10 MB; documents PDF (no active content), plain
+    text, CSV, docx, xlsx, pptx, odt, ods or odp (no macros) up to 10 MB; audio (MP3, M4A, Ogg,
+    WAV, FLAC, AMR, WebM) up to 25 MB and video (MP4, QuickTime, WebM, 3GP, Ogg) up to 50 MB,
+    not in anonymous consultations; the form's accept column may narrow these. The name
+    returned is the question's answer in POST /consultations/{slug}/responses, which links the
+    file to the response; a file no response names is never shown to anyone."""
+    consultation = selectors.consultation_for(request.user, slug)
+    version = selectors.current_version(consultation)
+    form = selectors.definition_of(version) if version else None
+    asked = (
+        next((q for q in form.questions() if q.name == question and q.type in UPLOAD_TYPES), None)
+        if form
+        else None
+    )
+    if asked is None:
+        message = _("This form has no image, file, audio or video question of that name.")
+        raise ApiError(422, message, [{"field": "question", "message": message}])
+    try:
+        kept = receive_upload(consultation, actor=request.user, question=asked, upload=file)
+    except InvalidUpload as exc:
+        raise ApiError(422, str(exc), [{"field": "file", "message": str(exc)}]) from None
+    except ConsultationError as exc:
+        raise _refusal(request, exc) from None
+    return Status(
+        201,
+        {
+            "name": kept.name,
+            "question": kept.question,
+            "content_type": kept.content_type,
+            "size": kept.size,
         },
     )
 

@@ -81,3 +81,18 @@ class StaleConsultation(Exception):
 class SlugTaken(ConsultationError):
     def __init__(self) -> None:
         super().__init__(_("This short name is taken."))
+
+
+class InvalidUpload(ConsultationError):
+    """A file given as an answer is refused; the message says why."""
+
+
+class RecordingsInAnonymous(ConsultationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Anonymous consultations cannot ask for audio or video: a voice or a face says "
+                "who answered, and a recording's metadata cannot be removed. Remove those "
+                "questions, or choose another identity mode."
+            )
+        )

@@ -13,11 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from core.exports import neutralise
 
 from .models import Consultation, Response
 from .validation import pick
-from .xlsform import FormDefinition, Question
+from .xlsform import UPLOAD_TYPES, FormDefinition, Question
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -56,6 +59,8 @@ class Layout:
     def value(self, question: Question, raw: Any) -> Any:
         if raw in (None, ""):
             return ""
+        if question.type in UPLOAD_TYPES:
+            return self.link(str(raw))
         if question.type in ("select_one", "select_multiple", "rank") and self.labels:
             labels = {
                 c.name: pick(c.labels, self.language, self.form.default_language) or c.name
@@ -66,6 +71,11 @@ class Layout:
         if isinstance(raw, list):
             return " ".join(map(str, raw))
         return raw
+
+    def link(self, name: str) -> str:
+        """A file as the address of its download, which asks who follows it to sign in."""
+        path = reverse("consultations:attachment", args=[self.consultation.slug, name])
+        return f"{settings.SITE_URL}{path}"
 
     def row(self, response: Response) -> list[Any]:
         identity = []

@@ -286,3 +286,46 @@ class ExportJob(models.Model):
         return (
             100 if self.state == "ready" else int(100 * self.done / self.total) if self.total else 0
         )
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    # The random name only: nothing of what the respondent called the file, or when.
+    return f"consultations/{instance.consultation_id}/{instance.name}"
+
+
+class Attachment(models.Model):
+    """A file given in answer to an image, file, audio or video question.
+
+    Kept from the upload (the answer names it) and linked to its response when that is sent.
+    The id and the name are random and only the day is kept, so that in anonymous consultations
+    neither the order of the table nor a time ties a file to the moment it came in.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    response = models.ForeignKey(
+        Response,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    question = models.CharField(_("question"), max_length=200)
+    name = models.CharField(_("stored name"), max_length=60, unique=True)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    # Empty in anonymous consultations: a file's name often says whose it is.
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    received_on = models.DateField(_("received"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

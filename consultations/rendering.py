@@ -7,14 +7,16 @@ the answers (validation.validate_submission), for the first drawing and for the 
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
+from .attachments import MAX_BYTES, MB, accepted_formats, kinds_label
 from .tallying import NUMBER_TYPES
 from .validation import Result, pick
-from .xlsform import FormDefinition, Question
+from .xlsform import UPLOAD_TYPES, FormDefinition, Question
 
 GEO_TYPES = {"geopoint", "geotrace", "geoshape"}
 INPUT_TYPES = {"date": "date", "time": "time", "dateTime": "datetime-local"}
@@ -71,6 +73,8 @@ class Node:
             return "temporal"
         if kind in GEO_TYPES:
             return "geo"
+        if kind in UPLOAD_TYPES:
+            return "upload"
         if kind in NUMBER_TYPES - {"range"}:
             return "number"
         return kind
@@ -91,6 +95,18 @@ class Node:
     @property
     def likert(self) -> bool:
         return "likert" in self.question.appearance
+
+    @property
+    def upload(self) -> dict[str, str]:
+        """What the file field says it takes, and the file already received, if any."""
+        formats = accepted_formats(self.question.type, self.question.accept)
+        received = str(self.value or "")
+        return {
+            "accept": ",".join([f".{ext}" for ext in formats] + sorted(set(formats.values()))),
+            "formats": kinds_label(self.question.type, formats),
+            "max_mb": str(MAX_BYTES[self.question.type] // MB),
+            "received": received.rpartition(".")[2].upper() if received else "",
+        }
 
     @property
     def display_value(self) -> str:
@@ -238,8 +254,27 @@ def _count(raw: Any) -> int:
         return 0
 
 
+def upload_slots(
+    questions: list[Question], answers: dict[str, Any], prefix: str = ""
+) -> Iterator[tuple[str, Question, dict[str, Any]]]:
+    """Each file question the page asks, with its input's name and the answers it goes in."""
+    for question in questions:
+        path = f"{prefix}{question.name}"
+        if question.type == "group":
+            yield from upload_slots(question.children, answers, prefix)
+        elif question.type == "repeat":
+            entries = answers.get(question.name)
+            for index, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+                if isinstance(entry, dict):
+                    yield from upload_slots(question.children, entry, f"{path}[{index}].")
+        elif question.type in UPLOAD_TYPES and not question.read_only:
+            yield path, question, answers
+
+
 def _value(question: Question, data: QueryDict, path: str) -> Any:
     kind = question.type
+    if kind in UPLOAD_TYPES and data.get(f"{path}::remove"):
+        return ""  # the file received before is taken back; a new one may come with the post
     if kind == "select_multiple":
         return [value.replace("\x00", "") for value in data.getlist(path)]
     if kind == "rank":

@@ -23,7 +23,15 @@ from stakeholders.models import Organisation
 from stakeholders.selectors import accredited_organisations_of, organisations_of
 
 from .choices import Audience, Status
-from .models import Consultation, Draft, ExportJob, FormVersion, Participation, Response
+from .models import (
+    Attachment,
+    Consultation,
+    Draft,
+    ExportJob,
+    FormVersion,
+    Participation,
+    Response,
+)
 from .permissions import VIEW
 from .xlsform import FormDefinition, from_dict
 
@@ -183,6 +191,15 @@ def draft_of(consultation: Consultation, viewer: Any) -> Draft | None:
 
 def responses_of(consultation: Consultation) -> QuerySet[Response]:
     return consultation.responses.select_related("respondent", "organisation").order_by("id")
+
+
+def attachment_of(consultation: Consultation, name: str) -> Attachment:
+    """A file of one of the consultation's responses (a file not yet sent with a response is
+    the respondent's alone): 404 otherwise."""
+    found = consultation.attachments.filter(name=name, response__isnull=False).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def response_by_reference(consultation: Consultation, reference: str) -> Response | None:

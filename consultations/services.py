@@ -12,6 +12,7 @@ from core.services import replace_invitees
 from core.tasks import enqueue_on_commit
 
 from . import selectors
+from .attachments import RECORDINGS
 from .choices import NEXT_STATUS, Status
 from .exceptions import (
     AlreadyAnswered,
@@ -19,6 +20,7 @@ from .exceptions import (
     FormLocked,
     NoForm,
     NotInAudience,
+    RecordingsInAnonymous,
     SlugTaken,
     StatusNotAllowed,
 )
@@ -113,6 +115,10 @@ def update_consultation(consultation: Consultation, *, actor: Any, **fields: Any
             setattr(consultation, name, fields[name])
     if "identity" in changed and consultation.responses.exists():
         raise FormLocked()
+    if "identity" in changed and consultation.is_anonymous:
+        version = selectors.current_version(consultation)
+        if version is not None:
+            _check_recordings(consultation, selectors.definition_of(version))
     consultation.full_clean()
     with transaction.atomic():
         consultation.save()
@@ -135,6 +141,7 @@ def upload_form(
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.responses.exists():
             raise FormLocked()
+        _check_recordings(locked, form)
         last = locked.versions.order_by("-number").values_list("number", flat=True).first()
         version = FormVersion.objects.create(
             consultation=locked,
@@ -157,6 +164,12 @@ def upload_form(
             data={"version": version.number, "file": version.filename},
         )
     return version
+
+
+def _check_recordings(consultation: Consultation, form: FormDefinition) -> None:
+    """Anonymous consultations take no audio or video (see consultations/attachments.py)."""
+    if consultation.is_anonymous and any(q.type in RECORDINGS for q in form.questions()):
+        raise RecordingsInAnonymous()
 
 
 def set_status(consultation: Consultation, status: str, *, actor: Any) -> Consultation:

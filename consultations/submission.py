@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .attachments import claim_files, files_named, missing_files
 from .choices import Audience, Status
 from .exceptions import (
     AlreadyAnswered,
@@ -131,6 +132,10 @@ def _checked_response(consultation: Consultation, actor: Any, sent: _Sent) -> Re
     result = validate_submission(form, sent.answers, language)
     if not result.valid:
         raise InvalidResponse(result.errors)
+    files = files_named(form, result.answers)
+    missing = missing_files(consultation, files)
+    if missing:
+        raise InvalidResponse(missing)
     if consultation.is_anonymous or organisation is None:
         kind, region = sent.declared.get("kind", ""), sent.declared.get("region", "")
     response = Response(
@@ -150,6 +155,7 @@ def _checked_response(consultation: Consultation, actor: Any, sent: _Sent) -> Re
     else:
         response.respondent = actor if getattr(actor, "is_authenticated", False) else None
         response.organisation = organisation
+    response.files = files  # type: ignore[attr-defined]  # claimed in the response's transaction
     return response
 
 
@@ -168,16 +174,22 @@ def _write(consultation: Consultation, actor: Any, response: Response) -> None:
             _lock_unchanged(consultation)
             _record_participation(consultation, actor)
             response.save()
+            claim_files(response, _files(response))
             Draft.objects.filter(consultation=consultation, respondent=actor).delete()
     else:
         # One INSERT, atomic by itself (a savepoint only inside a caller's transaction).
         # It is counted in the tallies later, by counting.count_responses(), exactly once:
         # writers do not queue on the hot tally rows.
-        if connection.in_atomic_block:
+        if connection.in_atomic_block or _files(response):
             with transaction.atomic():
                 _insert(response, consultation)
+                claim_files(response, _files(response))
         else:
             _insert(response, consultation)
+
+
+def _files(response: Response) -> list[tuple[str, str, str]]:
+    return list(getattr(response, "files", []))
 
 
 def _reference(consultation: Consultation, instance_id: uuid.UUID) -> str:
@@ -340,6 +352,7 @@ def _store_unlinked(consultation: Consultation, actor: Any, response: Response) 
     try:
         with transaction.atomic():
             _insert(response, consultation)
+            claim_files(response, _files(response))
     except BaseException:
         # The answer was not stored: neither is the fact of answering.
         Participation.objects.filter(

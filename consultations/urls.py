@@ -17,4 +17,9 @@ urlpatterns = [
     path("consultations/<slug:slug>/responses/", views.responses, name="responses"),
     path("consultations/<slug:slug>/export/", views.export, name="export"),
     path("consultations/<slug:slug>/exports/<int:pk>/", views.export_job, name="export_job"),
+    path(
+        "consultations/<slug:slug>/files/<str:name>/",
+        views.attachment_download,
+        name="attachment",
+    ),
 ]

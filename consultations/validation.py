@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import geo
+from .attachments import STORED_NAME
 from .expressions import Context, ExpressionError, compile_expression, to_number, to_string
 from .xlsform import TEXT_LENGTH, FormDefinition, Question
 
@@ -331,6 +332,14 @@ def _geo(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
         return "", str(exc)
 
 
+def _upload(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
+    """A file is sent first (the page's upload, or POST …/attachments) and answered by the name
+    it is kept under; submission.py checks that the consultation has it."""
+    if not isinstance(raw, str) or not STORED_NAME.match(raw):
+        return "", _("Send the file first, then give the name it was kept under.")
+    return raw, ""
+
+
 def _acknowledge(question: Question, raw: Any, choices: set[str]) -> tuple[Any, str]:
     return ("OK", "") if raw in (True, "OK", "ok", "true") else ("", _("Confirm to continue."))
 
@@ -354,6 +363,10 @@ CONVERTERS: dict[str, Callable[..., tuple[Any, str]]] = {
     "geotrace": _geo,
     "geoshape": _geo,
     "barcode": _text,
+    "image": _upload,
+    "file": _upload,
+    "audio": _upload,
+    "video": _upload,
 }
 
 

@@ -45,6 +45,12 @@ TYPES = {
     "geoshape": "geoshape",
     # Typed, as Enketo does in a browser without a camera scanner.
     "barcode": "barcode",
+    # Uploads, checked by content and kept as files (consultations/attachments.py).
+    "photo": "image",
+    "image": "image",
+    "file": "file",
+    "audio": "audio",
+    "video": "video",
 }
 # Filled in by the device, never asked: accepted, and left out of the form we show.
 METADATA = {
@@ -63,16 +69,12 @@ METADATA = {
     "instanceID",
 }
 REFUSED = {
-    "photo": "image",
-    "image": "image",
-    "audio": "audio",
-    "video": "video",
-    "file": "file",
     "osm": "osm",
     "select one external": "select_one_external",
     "background-audio": "background-audio",
     "start-geopoint": "start-geopoint",
 }
+UPLOAD_TYPES = {"image", "file", "audio", "video"}
 EXPRESSION_BINDS = {"relevant": "relevant", "constraint": "constraint", "calculate": "calculation"}
 MAX_DEPTH = 30  # groups and repeats, one inside another
 # A text answer's length: the default, and the most a form may allow in its body::maxlength column.
@@ -115,6 +117,7 @@ class Question:
     parameters: dict[str, str] = field(default_factory=dict)
     repeat_count: str = ""
     max_length: int = 0  # of a text answer, when the form sets one (body::maxlength)
+    accept: str = ""  # of an upload, as the form narrows it (body::accept)
     children: list["Question"] = field(default_factory=list)
 
     def walk(self) -> list["Question"]:
@@ -177,6 +180,38 @@ def _max_length(control: dict[str, Any], name: str) -> int:
     return int(text)
 
 
+def _parameters(given: Any, bind: dict[str, Any]) -> dict[str, str]:
+    """The parameters column: pyxform reads some (range) into a mapping, leaves others
+    ("max-pixels=1024") as text, and copies max-pixels into the bind."""
+    if isinstance(given, dict):
+        found = {str(k): str(v) for k, v in given.items()}
+    else:
+        pairs = (item.partition("=") for item in str(given or "").split())
+        found = {k.strip(): v.strip() for k, sep, v in pairs if sep and k.strip()}
+    if bind.get("orx:max-pixels"):
+        found["max-pixels"] = str(bind["orx:max-pixels"])
+    return found
+
+
+def _check_upload(question: Question, accept: str) -> None:
+    """An upload's accept and max-pixels columns, checked against what Consulta can take."""
+    from .attachments import AttachmentError, accepted_formats
+
+    where = f"question “{question.name}”"
+    pixels = question.parameters.get("max-pixels", "")
+    if pixels and (not pixels.isdigit() or not 16 <= int(pixels) <= 100_000):
+        raise FormError(
+            f"{where}: max-pixels is a whole number of pixels from 16 to 100000, not “{pixels}”",
+            question=question.name,
+            column="parameters",
+        )
+    question.accept = accept.strip()
+    try:
+        accepted_formats(question.type, question.accept)
+    except AttachmentError as exc:
+        raise FormError(f"{where}: {exc}", question=question.name, column="body::accept") from None
+
+
 def _children(raw: dict[str, Any], depth: int) -> list[Question]:
     """The questions inside `raw`, which sits `depth` groups or repeats deep (0: the survey)."""
     found = (_question(child, depth + 1) for child in raw.get("children", []) or [])
@@ -216,7 +251,7 @@ def _question(raw: dict[str, Any], depth: int = 1) -> Question | None:
         default=str(raw.get("default", "") or ""),
         read_only=str(bind.get("readonly", "")).lower() in ("true", "true()", "yes"),
         appearance=str(control.get("appearance", "") or ""),
-        parameters={k: str(v) for k, v in (raw.get("parameters") or {}).items()},
+        parameters=_parameters(raw.get("parameters"), bind),
         choices=[
             Choice(
                 str(c.get("name")),
@@ -241,6 +276,8 @@ def _question(raw: dict[str, Any], depth: int = 1) -> Question | None:
     question.choice_filter = _expression(raw.get("choice_filter"), name, "choice_filter")
     question.repeat_count = _expression(control.get("jr:count"), name, "repeat_count")
     question.max_length = _max_length(control, name)
+    if question.type in UPLOAD_TYPES:
+        _check_upload(question, str(control.get("accept", "") or ""))
     question.children = _children(raw, depth)
     return question
 

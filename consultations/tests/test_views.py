@@ -71,14 +71,14 @@ class TestCreating:
         assert "frobnicate" in text
         assert not Consultation.objects.exists()
 
-    def test_a_media_question_is_refused_by_name(self, login, process, process_secretariat):
-        media = SMALL_FORM.replace("| | text | comment |", "| | image | comment |")
+    def test_an_unsupported_question_is_refused_by_name(self, login, process, process_secretariat):
+        media = SMALL_FORM.replace("| | text | comment |", "| | osm | comment |")
         data = new_consultation_data(form_file=SimpleUploadedFile("form.md", media.encode()))
         response = login(process_secretariat).post(
             f"/processes/{process.slug}/consultations/new/", data
         )
         assert response.status_code == 400
-        assert "the question type image is not supported" in response.content.decode()
+        assert "the question type osm is not supported" in response.content.decode()
 
     def test_the_form_cannot_be_replaced_after_the_first_response(
         self, login, process, process_secretariat
@@ -321,8 +321,8 @@ class TestImportCommand:
 
     def test_a_broken_form_prints_its_errors_and_fails(self, process, tmp_path):
         path = tmp_path / "broken.md"
-        path.write_text(SMALL_FORM.replace("| | text | comment |", "| | audio | comment |"))
-        with pytest.raises(CommandError, match="audio is not supported"):
+        path.write_text(SMALL_FORM.replace("| | text | comment |", "| | osm | comment |"))
+        with pytest.raises(CommandError, match="osm is not supported"):
             call_command("import_form", str(path), "--process", process.slug, "--slug", "cli")
         assert not Consultation.objects.exists()
 

@@ -10,9 +10,11 @@ EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "data" / "xlsform-example
 
 # Every example of the shared data either loads, or is refused naming what is not supported.
 LOADS = [
+    "attribute_columns_test.xlsx",
     "cascading_select_test_equivalent.xls",
     "choice_filter_test.xlsx",
     "default_time_demo.xls",
+    "flat_xlsform_test.xlsx",
     "group.md",
     "or_other.xlsx",
     "repeat_date_test.xls",
@@ -20,20 +22,18 @@ LOADS = [
     "survey_no_name.xlsx",
     "table-list.xls",
     "text_and_integer.md",
+    "widgets.xls",
     "xml_escaping.xls",
+    "xlsform_spec_test.xlsx",
     "yes_or_no_question.md",
     "yes_or_no_question.xlsx",
 ]
 REFUSED = {
-    "attribute_columns_test.xlsx": "image",
     "case_insensitivity.md": "select_one_external",
-    "flat_xlsform_test.xlsx": "image",
     "include.md": "include",
     "include_json.md": "include",
     "loop.md": "loop",
     "pull_data.xlsx": "pulldata()",
-    "widgets.xls": "image",
-    "xlsform_spec_test.xlsx": "image",
 }
 
 needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"{EXAMPLES} is not there")
@@ -50,6 +50,24 @@ def test_the_list_covers_every_example():
 def test_supported_examples_load(name):
     form = load_xlsform((EXAMPLES / name).read_bytes(), name)
     assert form.questions()
+
+
+# The examples that ask for a photo, a recording and a video: every question read, uploads too.
+WITH_UPLOADS = {
+    "attribute_columns_test.xlsx": 48,
+    "flat_xlsform_test.xlsx": 46,
+    "widgets.xls": 40,
+    "xlsform_spec_test.xlsx": 47,
+}
+
+
+@needs_examples
+@pytest.mark.parametrize("name, count", sorted(WITH_UPLOADS.items()))
+def test_the_examples_with_uploads_load_every_question(name, count):
+    form = load_xlsform((EXAMPLES / name).read_bytes(), name)
+    types = [q.type for q in form.questions()]
+    assert len(types) == count
+    assert {"image", "audio", "video", "geopoint", "barcode"} <= set(types)
 
 
 @needs_examples

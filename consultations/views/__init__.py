@@ -13,10 +13,11 @@ from core.selectors import process_for
 from .. import permissions as perms
 from .. import selectors
 from .answering import consultation_check, consultation_detail, receipt
-from .reporting import export, export_job, responses, results
+from .reporting import attachment_download, export, export_job, responses, results
 from .setting_up import consultation_create, consultation_edit, consultation_status, form_download
 
 __all__ = [
+    "attachment_download",
     "consultation_check",
     "consultation_create",
     "consultation_detail",

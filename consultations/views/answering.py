@@ -17,6 +17,7 @@ from core.permissions import has_perm, permission_required
 
 from .. import permissions as perms
 from .. import selectors, services, submission
+from ..attachments import receive_upload
 from ..choices import NEXT_STATUS, Status
 from ..exceptions import ConsultationError, DraftsNotKept, InvalidResponse, StaleConsultation
 from ..forms import DeclarationForm
@@ -29,8 +30,10 @@ from ..rendering import (
     paths_of,
     state_from,
     state_json,
+    upload_slots,
 )
 from ..validation import validate_submission
+from ..xlsform import UPLOAD_TYPES
 from .scope import language_for, post_requires, the_consultation
 
 
@@ -48,6 +51,7 @@ class _Answering:
         self.show_errors = False
         self.instance_id = str(uuid.uuid4())
         self.message = ""
+        self.upload_errors: dict[str, str] = {}
 
     @property
     def last_page(self) -> bool:
@@ -70,6 +74,22 @@ class _Answering:
         if _is_uuid(post.get("instance_id", "")):
             self.instance_id = post["instance_id"]
 
+    def receive_files(self) -> None:
+        """Keep the files posted with the page; the answer is the name each is kept under. A
+        refused file is named beside its field, and every other answer stays as typed."""
+        for path, question, answers in upload_slots(self.pages[self.page], self.answers):
+            upload = self.request.FILES.get(path)
+            if upload is None:
+                continue
+            try:
+                kept = receive_upload(
+                    self.consultation, actor=self.request.user, question=question, upload=upload
+                )
+            except ConsultationError as exc:
+                self.upload_errors[path] = str(exc)
+            else:
+                answers[question.name] = kept.name
+
     def check(self) -> Any:
         assert self.form is not None
         return validate_submission(self.form, self.answers, self.language)
@@ -84,6 +104,10 @@ class _Answering:
             result.errors = []
         elif not self.last_page:
             result.errors = self.page_errors(result)
+        if self.upload_errors:
+            others = [e for e in result.errors if e["field"] not in self.upload_errors]
+            refused = [{"field": f, "message": m} for f, m in self.upload_errors.items()]
+            result.errors = refused + others
         assert self.form is not None
         drawing = Drawing(self.form, self.language, self.answers, result)
         questions = self.pages[self.page]
@@ -106,6 +130,7 @@ class _Answering:
             "instance_id": self.instance_id,
             "declaration": declaration,
             "message": self.message,
+            "has_uploads": any(q.type in UPLOAD_TYPES for top in questions for q in top.walk()),
         }
 
 
@@ -173,6 +198,7 @@ def consultation_detail(
             messages.error(request, _("This consultation is not taking answers."))
             return redirect("consultations:detail", slug=consultation.slug)
         state.from_post()
+        state.receive_files()
         response = _act(request, consultation, state, declaration)
         if response is not None:
             return response
@@ -234,6 +260,8 @@ def _act(
 ) -> HttpResponse | None:
     """Carry out the button pressed; None means draw the page again."""
     action = request.POST.get("_action", "submit")
+    if state.upload_errors and action in ("next", "submit"):
+        return None  # the page again, the refused file named beside its field
     if action.startswith(("add:", "remove:")):
         _change_entries(state, action)
     elif action == "back":

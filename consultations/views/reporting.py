@@ -1,7 +1,7 @@
 """Pages that read what came in: results, the responses, and exports."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -130,3 +130,22 @@ def export_job(
         template,
         {"consultation": consultation, "process": consultation.process, "job": job},
     )
+
+
+@permission_required(perms.MANAGE, obj=the_consultation)
+@require_GET
+def attachment_download(
+    request: HttpRequest, consultation: Consultation, slug: str, name: str
+) -> FileResponse:
+    """A file given in answer, for those who may read the responses; always a download."""
+    attachment = selectors.attachment_of(consultation, name)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name or attachment.name,
+        content_type=attachment.content_type,
+    )
+    # Never run, whatever a browser makes of it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

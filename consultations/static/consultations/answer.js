@@ -67,12 +67,24 @@
     });
   }
 
+  /* The answers without the files chosen: a file is sent with the page, and only then kept;
+     the name of one already received stays (a hidden field of the same name). */
+  function answersOnly() {
+    var data = new FormData(form);
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      var kept = data.getAll(input.name).filter(function (v) { return typeof v === "string"; });
+      data.delete(input.name);
+      kept.forEach(function (v) { data.append(input.name, v); });
+    });
+    return data;
+  }
+
   function check() {
     if (pending) { pending.abort(); }
     pending = new AbortController();
     fetch(url, {
       method: "POST",
-      body: new FormData(form),
+      body: answersOnly(),
       credentials: "same-origin",
       signal: pending.signal,
       headers: { "Accept": "application/json" }
@@ -90,7 +102,8 @@
 
   form.addEventListener("change", function (event) {
     var question = event.target.closest("[data-path]");
-    if (question) { touched[question.getAttribute("data-path")] = true; }
+    // A file chosen is not sent until the page is: its question is judged then.
+    if (question && event.target.type !== "file") { touched[question.getAttribute("data-path")] = true; }
     later();
   });
   form.addEventListener("input", later);
