@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -52,12 +53,17 @@ def responses(success: dict[int, Any], *codes: int) -> dict[int, Any]:
 
 # Answers any operation may give, whatever its own declarations say: the API's edge refuses a
 # NUL or an unreadable body (400), a token that is sent must be valid even on public endpoints
-# (401), and parameters or a body that do not fit are refused before the endpoint runs (422).
+# (401), parameters or a body that do not fit are refused before the endpoint runs (422), and
+# while the database cannot be reached the request is to be sent again a little later (503).
 COMMON_ERRORS = {
     400: "Bad Request: a NUL character, or a body that cannot be read.",
     401: "Unauthorized: the token sent is not valid.",
     422: "Unprocessable Content: a parameter or the body does not fit the schema.",
+    503: "Service Unavailable: the database cannot be reached for now; send the request again "
+    "after the Retry-After seconds.",
 }
+# Seconds a client is asked to wait before sending again while the database is unavailable.
+RETRY_AFTER_S = 1
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -68,6 +74,7 @@ def _common_errors_of(operation: dict[str, Any]) -> list[int]:
         codes.append(401)
     if operation.get("parameters") or operation.get("requestBody"):
         codes.append(422)
+    codes.append(503)
     return codes
 
 
@@ -119,6 +126,20 @@ def _validation(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> Ht
     )
 
 
+def _unavailable(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    """The database is down, restarting or refusing connections (or, on SQLite, locked): a 503
+    asks the client to send the request again shortly, where a 500 would blame the request."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, reason)
+    response = api.create_response(
+        request,
+        error_body(_("The service is briefly unavailable; send the request again shortly.")),
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers so that every failure has the same shape."""
 
@@ -158,6 +179,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body(_("Not found.")), status=404)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _unavailable(request, exc, api)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
