@@ -4,14 +4,19 @@ Kept apart from services.py so that the tasks can run them without importing the
 which queue those tasks (no import circle between services and tasks).
 """
 
+from collections.abc import Iterator
 from typing import Any
+
+from django.db.models import QuerySet
 
 from core import audit
 
 from .exports import Layout, write_export
-from .models import Consultation, ExportJob
+from .models import Consultation, ExportJob, Response
 from .selectors import current_version, definition_of, responses_of
 from .xlsform import FormDefinition
+
+BATCH = 1000
 
 
 def export_now(
@@ -59,8 +64,20 @@ def build_export(job: ExportJob) -> ExportJob:
     def progress(done: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(done=done)
 
-    responses = responses_of(consultation)
-    job.content = write_export(job.format, layout, responses.iterator(chunk_size=1000), progress)
+    responses = _in_batches(responses_of(consultation))
+    job.content = write_export(job.format, layout, responses, progress)
     job.state, job.done = "ready", job.total
     job.save(update_fields=["content", "state", "done"])
     return job
+
+
+def _in_batches(responses: QuerySet[Response]) -> Iterator[Response]:
+    """The responses, read a batch at a time with nothing left open between batches.
+
+    Not `iterator()`: on SQLite its open read pins a snapshot, and the progress written while it
+    is open fails at once ("database is locked") once another process has written since, as the
+    counting task does every minute."""
+    last = 0
+    while batch := list(responses.filter(pk__gt=last)[:BATCH]):
+        yield from batch
+        last = batch[-1].pk
