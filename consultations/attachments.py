@@ -28,6 +28,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -527,3 +528,27 @@ def claim_files(response: Response, wanted: Wanted) -> None:
         from .exceptions import InvalidResponse
 
         raise InvalidResponse(missing_files(response.consultation, wanted))
+
+
+def discard_unclaimed_files(*, actor: Any = None, now: datetime | None = None) -> int:
+    """Delete the files no response claimed once their consultation has closed (nothing can
+    claim them after); returns how many. Run by a periodic task, with no one acting."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from .choices import Status
+
+    now = now or timezone.now()
+    stale = Attachment.objects.filter(response=None).filter(
+        Q(consultation__closes_at__lte=now)
+        | Q(consultation__status__in=[Status.CLOSED, Status.PUBLISHED])
+    )
+    count = 0
+    for attachment in stale.iterator():
+        with transaction.atomic():
+            attachment.delete()
+            transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
+        count += 1
+    if count:
+        logger.info("discarded %s unclaimed attachments", count)
+    return count

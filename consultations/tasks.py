@@ -1,12 +1,13 @@
 """Background tasks of consultations.
 
-They import what they run from exporting and counting, never from services: services queue
-these tasks, and importing each other would be a circle."""
+They import what they run from exporting, counting and attachments, never from services:
+services queue these tasks, and importing each other would be a circle."""
 
 import logging
 
 from celery import shared_task
 
+from .attachments import discard_unclaimed_files as discard
 from .counting import count_all_responses as count_all
 from .exporting import build_export as build
 from .models import ExportJob
@@ -31,3 +32,9 @@ def build_export(job_id: int) -> None:
 def count_responses() -> int:
     """Fold new responses into the tallies, so that results pages find little left to count."""
     return count_all()
+
+
+@shared_task(name="consultations.tasks.discard_unclaimed_files", autoretry_for=(OSError,))
+def discard_unclaimed_files() -> int:
+    """Delete files given for responses never sent, once their consultation has closed."""
+    return discard()

@@ -534,3 +534,56 @@ class TestReading:
 
             sheet = load_workbook(io.BytesIO(got.content)).active
             assert link in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.django_db
+def test_files_no_response_claimed_are_discarded_once_the_consultation_closes(
+    consultation, process_secretariat, django_capture_on_commit_callbacks
+):
+    from consultations import services
+    from consultations.tasks import discard_unclaimed_files
+    from tests.builders import submit
+
+    claimed = receive(consultation, "photo", png(), "a.png")
+    submit(consultation, answers={"photo": claimed.name})
+    pending = receive(consultation, "photo", png(), "b.png")
+    assert discard_unclaimed_files() == 0
+    services.set_status(consultation, "closed", actor=process_secretariat)
+    path = pending.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        assert discard_unclaimed_files() == 1
+    assert list(Attachment.objects.all()) == [claimed]
+    import os
+
+    assert not os.path.exists(path) and os.path.exists(claimed.file.path)
+
+
+REPEATED = """
+| survey |
+| | type | name | label |
+| | begin repeat | site | Site |
+| | text | site_name | Name |
+| | image | site_photo | Photo |
+| | end repeat | | |
+"""
+
+
+@pytest.mark.django_db
+def test_files_inside_a_repeat_are_claimed_and_exported_on_its_sheet(
+    settings, login, process, process_secretariat
+):
+    from tests.builders import submit
+
+    consultation = make_consultation(process, form=REPEATED, filename="r.md", slug="sites")
+    first = receive(consultation, "site_photo", png(), "a.png")
+    second = receive(consultation, "site_photo", jpeg(), "b.jpg")
+    entries = [
+        {"site_name": "A", "site_photo": first.name},
+        {"site_name": "B", "site_photo": second.name},
+    ]
+    response = submit(consultation, answers={"site": entries})
+    assert set(response.attachments.all()) == {first, second}
+    got = login(process_secretariat).post(
+        "/consultations/sites/export/", {"format": "csv", "labels": "names"}
+    )
+    assert f"/consultations/sites/files/{second.name}/" in got.content.decode()
