@@ -587,3 +587,30 @@ def test_files_inside_a_repeat_are_claimed_and_exported_on_its_sheet(
         "/consultations/sites/export/", {"format": "csv", "labels": "names"}
     )
     assert f"/consultations/sites/files/{second.name}/" in got.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_response_sent_again_with_its_files_is_answered_with_the_one_stored(client, consultation):
+    sent = client.post(
+        "/api/v1/consultations/uploads/attachments",
+        {"question": "photo", "file": upload(png(), "x.png")},
+    )
+    body = json.dumps({"instance_id": str(uuid.uuid4()), "answers": {"photo": sent.json()["name"]}})
+    url = "/api/v1/consultations/uploads/responses"
+    first = client.post(url, data=body, content_type="application/json")
+    again = client.post(url, data=body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json() and Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_description_says_how_files_are_sent(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/consultations/{slug}/attachments"]["post"]
+    assert "multipart/form-data" in operation["requestBody"]["content"]
+    assert "content" in operation["description"]
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    assert {"201", "400", "404", "409", "422"} <= set(operation["responses"])
+    assert operation["responses"]["422"]["content"] == error
+    answers = schema["paths"]["/api/v1/consultations/{slug}/responses"]["post"]["description"]
+    assert "carries no files" in answers
