@@ -313,14 +313,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _checked_text(content: bytes, filename: str) -> str:
-    """Plain text or CSV: UTF-8 (or UTF-16 with its byte order mark), no control characters."""
-    try:
-        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = content.decode("utf-16")
-        else:
-            text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _not_accepted("file") from None
+    """Plain text or CSV: UTF-8, UTF-16 with its byte order mark, or Windows-1252 (as Excel
+    saves a CSV), with no control characters (which binary files are full of)."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8-sig", "cp1252"]
+    text = None
+    for encoding in encodings:
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise _not_accepted("file")
     if _CONTROL.search(text):
         raise _not_accepted("file")
     # Text and CSV read the same: the name only says which of the two to call it.

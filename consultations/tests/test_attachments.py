@@ -239,6 +239,8 @@ class TestContent:
             (odt(), "paper.odt", "odt"),
             (b"Name,Votes\nA,1\n", "data.csv", "csv"),
             ("Une note, en français.\n".encode(), "note.txt", "txt"),
+            ("Pays,Réponse\nCôte d'Ivoire,oui\n".encode("cp1252"), "excel.csv", "csv"),
+            ("Note\n".encode("utf-16"), "note.txt", "txt"),
         ],
     )
     def test_documents_on_the_safe_list_are_taken(self, consultation, content, filename, ext):
