@@ -78,6 +78,12 @@ _REWRITE = (
     "WITH moved AS (DELETE FROM consultations_response WHERE id = ANY(%s) RETURNING *) "
     "INSERT INTO consultations_response SELECT * FROM moved ORDER BY id"
 )
+# Their files too: linked in the response's own transaction, they carry its stamp, and they
+# were first written in the order they came (consultations/attachments.py).
+_REWRITE_FILES = (
+    "WITH moved AS (DELETE FROM consultations_attachment WHERE response_id = ANY(%s) "
+    "RETURNING *) INSERT INTO consultations_attachment SELECT * FROM moved ORDER BY id"
+)
 
 
 def _rewrite_in_key_order(ids: list[int]) -> None:
@@ -89,6 +95,7 @@ def _rewrite_in_key_order(ids: list[int]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(_REWRITE, [ids])
+        cursor.execute(_REWRITE_FILES, [ids])
 
 
 # The table name is ours and every value is a parameter.

@@ -616,3 +616,42 @@ def test_the_api_description_says_how_files_are_sent(client):
     assert operation["responses"]["422"]["content"] == error
     answers = schema["paths"]["/api/v1/consultations/{slug}/responses"]["post"]["description"]
     assert "carries no files" in answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_order_of_files_does_not_give_the_order_of_respondents(process):
+    """As consultations/tests/test_anonymity.py, for files: people answer in a known order, each
+    with a photo; neither the files' ids, nor SQLite's rowid, nor PostgreSQL's ctid or xmin
+    (files are linked in the response's transaction) follow the order of participations."""
+    from django.test import Client
+
+    from consultations import counting
+    from consultations.models import Participation
+    from consultations.tests.test_anonymity import CHANCE, _digest, _hits, _orders
+
+    consultation = make_consultation(
+        process, form=IMAGE_ONLY, filename="i.md", slug="quiet-files", identity="anonymous"
+    )
+    people = [make_user(f"person{n:02d}@example.org") for n in range(20)]
+    for number, person in enumerate(people):
+        browser = Client()
+        browser.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        reply = browser.post(
+            "/consultations/quiet-files/",
+            {"_state": "{}", "_page": "0", "title": f"n{number}", "photo": upload(png(), "me.png")},
+        )
+        assert b"receipt-code" in reply.content
+    counting.count_responses(consultation)
+    truth = {
+        a.pk: people[int(a.response.answers["title"][1:])].pk
+        for a in Attachment.objects.select_related("response")
+    }
+    by_digest = {_digest(consultation, p.pk): p.pk for p in people}
+    digests = dict(Participation.objects.values_list("id", "digest"))
+    for p_order in _orders(Participation._meta.db_table).values():
+        who = [by_digest[digests[uuid.UUID(str(pk))]] for pk in p_order]
+        for name, a_order in _orders(Attachment._meta.db_table).items():
+            a_order = [uuid.UUID(str(pk)) for pk in a_order]
+            for direction in (1, -1):
+                hits = _hits(dict(zip(a_order, who[::direction], strict=True)), truth)
+                assert hits < CHANCE, (name, direction, hits)
