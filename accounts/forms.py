@@ -39,3 +39,12 @@ class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in Role if r in PROCESS_ROLES]
     )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you. Deleting your account cannot be undone."),
+    )

@@ -123,3 +123,10 @@ def personal_data_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
             )
         sections.append({"key": provider.name, "title": provider.title, "parts": parts})
     return sections
+
+
+def erasure_refusals(user: Any) -> list[str]:
+    """What the person must do before their account can be deleted (empty: nothing)."""
+    from core.personal import refusals
+
+    return refusals(user)

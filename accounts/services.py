@@ -14,7 +14,7 @@ from core.caches import forget_user_memos
 from core.member_states import MEMBER_STATES
 
 from .choices import PROCESS_ROLES, Role
-from .exceptions import InvalidRoleGrant
+from .exceptions import AccountNotErasable, AccountsError, InvalidRoleGrant, WrongPassword
 from .models import ApiToken, RoleGrant, User
 
 TOKEN_PREFIX = "cst_"  # noqa: S105  (a marker, not a secret)
@@ -119,7 +119,8 @@ def create_api_token(user: User, *, actor: Any, name: str) -> tuple[ApiToken, st
             "accounts.token.created",
             actor=actor,
             obj=user,
-            data={"token_id": token.pk, "name": token.name},
+            data={"token_id": token.pk},
+            personal={"name": token.name},
         )
     return token, raw
 
@@ -135,7 +136,8 @@ def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
                 "accounts.token.revoked",
                 actor=actor,
                 obj=token.user,
-                data={"token_id": token.pk, "name": token.name},
+                data={"token_id": token.pk},
+                personal={"name": token.name},
             )
     return token
 
@@ -222,3 +224,52 @@ def queue_email(*, to: list[str], subject: str, body: str) -> None:
                 "html": "",
             },
         )
+
+
+def check_erasable(user: User) -> None:
+    """Raise AccountNotErasable with what to do first, if deleting the account would leave
+    something without anyone to run it (see core.personal: each app says)."""
+    from core.personal import refusals
+
+    reasons = refusals(user)
+    if reasons:
+        raise AccountNotErasable(reasons)
+
+
+def erase_account(user: User, *, actor: Any, password: str) -> dict[str, Any]:
+    """The person deletes their account, confirming with their password.
+
+    Each app removes what it holds about them or, where it is the record of a process (an
+    organisation's application, a published submission), keeps it unlinked from the person;
+    the personal values in audit entries about them are blanked (their digests stay, so the
+    chain verifies); their tokens are revoked; then the account row goes. The erasure is
+    audited under the account's number only."""
+    from core.personal import erase_all
+
+    if actor is None or actor.pk != user.pk:
+        raise AccountsError(_("Only the person can delete their own account."))
+    if not password or not user.check_password(password):
+        raise WrongPassword(_("The password is not correct. Nothing was deleted."))
+    check_erasable(user)
+    with transaction.atomic():
+        revoke_all_api_tokens(user, actor=actor, because="accounts.user.erased")
+        done = erase_all(user)
+        user_id = user.pk
+        blanked = audit.forget_person(user_id)
+        audit.record(
+            "accounts.user.erased",
+            actor=actor,
+            obj=user,
+            data={"erased": done, "audit_entries_blanked": blanked},
+        )
+        _forget_login_attempts(user.email)
+        user.delete()
+    forget_user_memos(user)
+    return {"user_id": user_id, "erased": done, "audit_entries_blanked": blanked}
+
+
+def _forget_login_attempts(email: str) -> None:
+    # django-axes keeps failed logins by the address typed.
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=email.lower()).delete()

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from core.selectors import process_for
 
 from . import permissions as perms
 from . import selectors, services
-from .exceptions import InvalidRoleGrant
-from .forms import ProfileForm, RoleGrantForm, TokenForm
+from .exceptions import AccountNotErasable, AccountsError, InvalidRoleGrant
+from .forms import DeleteAccountForm, ProfileForm, RoleGrantForm, TokenForm
 
 _NEW_TOKEN_KEY = "accounts.new_api_token"  # noqa: S105  (a session key, not a secret)
 
@@ -152,3 +153,35 @@ def personal_data_download(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(held, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="consulta-personal-data.json"'
     return response
+
+
+def _delete_page(
+    request: HttpRequest, form: DeleteAccountForm, refusals: list[str], status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "refusals": refusals}
+    return render(request, "accounts/delete_account.html", context, status=status)
+
+
+@never_cache
+@permission_required(perms.MANAGE_OWN_ACCOUNT)
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """The person deletes their account, confirming with their password."""
+    refusals = selectors.erasure_refusals(request.user)
+    if request.method == "GET":
+        return _delete_page(request, DeleteAccountForm(), refusals)
+    form = DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        return _delete_page(request, form, refusals, status=400)
+    try:
+        services.erase_account(
+            request.user, actor=request.user, password=form.cleaned_data["password"]
+        )
+    except AccountNotErasable as exc:
+        return _delete_page(request, form, exc.reasons, status=409)
+    except AccountsError as exc:
+        form.add_error("password", str(exc))
+        return _delete_page(request, form, refusals, status=400)
+    logout(request)
+    messages.success(request, _("Your account was deleted."))
+    return redirect("core:home")

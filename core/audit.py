@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,8 +52,27 @@ def compute_hash(entry: AuditEntry) -> str:
         "data": entry.data,
         "prev_hash": entry.prev_hash,
     }
+    if entry.personal_digest:
+        # Only entries with personal values carry it, so older entries hash as they always did.
+        payload["personal_digest"] = entry.personal_digest
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hmac.new(settings.AUDIT_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def personal_digest(personal: dict[str, Any]) -> str:
+    """A keyed hash of an entry's personal values (with their nonce), or "" when there are none.
+    The nonce keeps a short value (a token's name) from being guessed from the digest once the
+    values are gone, even by a holder of AUDIT_KEY."""
+    if not personal:
+        return ""
+    canonical = json.dumps(personal, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    message = f"consulta.audit.personal:{canonical}"
+    return hmac.new(settings.AUDIT_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _with_nonce(personal: dict[str, Any] | None) -> dict[str, Any]:
+    values = _normalise(personal)
+    return {**values, "nonce": secrets.token_hex(16)} if values else {}
 
 
 def head_seal(seq: int, last_hash: str) -> str:
@@ -107,8 +127,12 @@ def record(
     obj: Model | None = None,
     process: Process | None = None,
     data: dict[str, Any] | None = None,
+    personal: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit log, chained to the last one."""
+    """Append one entry to the audit log, chained to the last one.
+
+    `data` is kept for good; `personal` holds values about a person that their erasure removes
+    (see AuditEntry.personal)."""
     with transaction.atomic():
         _lock_chain()
         head, last = _tip()
@@ -126,8 +150,10 @@ def record(
             object_repr=f"{obj._meta.label_lower}#{obj.pk}" if obj is not None else "",
             process=process if process is not None else (obj if isinstance(obj, Process) else None),
             data=_normalise(data),
+            personal=_with_nonce(personal),
             prev_hash=last["hash"] if last else GENESIS_HASH,
         )
+        entry.personal_digest = personal_digest(entry.personal)
         entry.hash = compute_hash(entry)
         entry.save()
         # A head that was missing or tampered with is not sealed again: the break stays visible.
@@ -169,6 +195,10 @@ def _walk() -> tuple[int, int, str, ChainBreak | None]:
             return checked, 0, "", broken
         if compute_hash(entry) != entry.hash:
             return checked, 0, "", ChainBreak(entry.seq, "its content does not match its hash")
+        if entry.personal and personal_digest(entry.personal) != entry.personal_digest:
+            # Blank values are an erasure; values that are there must be the ones hashed.
+            broken = ChainBreak(entry.seq, "its personal values do not match their digest")
+            return checked, 0, "", broken
         expected_seq, expected_prev = entry.seq + 1, entry.hash
     return checked, expected_seq - 1, expected_prev, None
 
@@ -293,7 +323,8 @@ def label_entries(entries: list[AuditEntry], viewer: Any) -> list[AuditEntry]:
     for entry in entries:
         entry.object_label = label(entry.object_type, entry.object_id) if entry.object_type else ""
         entry.actor_label = label(user_type, str(entry.actor_id)) if entry.actor_id else ""
-        entry.details = data_pairs(entry.data)
+        personal = {k: v for k, v in entry.personal.items() if k != "nonce"}
+        entry.details = data_pairs({**entry.data, **personal})
     return entries
 
 
@@ -345,7 +376,18 @@ def entries_about(user: Any) -> dict[str, Any]:
                 "object_id": e.object_id,
                 "process": e.process.slug if e.process else None,
                 "data": e.data,
+                "personal": {k: v for k, v in e.personal.items() if k != "nonce"},
             }
             for e in entries.iterator(chunk_size=2000)
         ]
     }
+
+
+def forget_person(user_id: int) -> int:
+    """Blank the personal values of the entries a person made or that are about their account
+    (their erasure); returns how many entries had any. Everything else in the entries stays."""
+    from django.db.models import Q
+
+    user_type = get_user_model()._meta.label_lower
+    about = Q(actor_id=user_id) | Q(object_type=user_type, object_id=str(user_id))
+    return AuditEntry.objects.filter(about).forget_personal()

@@ -79,6 +79,14 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # Values about a person (a name they typed, say) that erasure must be able to remove: the
+    # hash covers `personal_digest` (a keyed hash of them and a random nonce), not the values,
+    # so they can be blanked while the chain verifies; `find_first_broken` checks that values
+    # still present match their digest.
+    personal = models.JSONField(_("personal values"), default=dict, blank=True)
+    personal_digest = models.CharField(
+        _("digest of the personal values"), max_length=64, blank=True
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 

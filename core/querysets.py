@@ -29,6 +29,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
 
+    def forget_personal(self) -> int:
+        """The one change entries allow: their personal values blanked (a person's erasure).
+        The hash covers the values' digest, not the values, so the chain still verifies."""
+        return models.QuerySet.update(self.exclude(personal_digest=""), personal={})
+
     def visible_to(self, user: Any) -> "AuditEntryQuerySet":
         """All entries for the platform secretariat; a process's entries for its secretariat."""
         if not getattr(user, "is_authenticated", False):

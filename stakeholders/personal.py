@@ -86,8 +86,10 @@ def _orphaned_by(user: Any) -> list[Any]:
     """Organisations the person is the last administrator of while others remain in them."""
     from .models import Organisation
 
+    administered = Membership.objects.filter(user=user, role=MemberRole.ADMIN)
     return list(
-        Organisation.objects.filter(memberships__user=user, memberships__role=MemberRole.ADMIN)
+        # By id: filtering on the memberships themselves would make the counts count only those.
+        Organisation.objects.filter(pk__in=administered.values("organisation_id"))
         .annotate(
             admins=Count("memberships", filter=Q(memberships__role=MemberRole.ADMIN)),
             members=Count("memberships"),

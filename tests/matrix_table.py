@@ -78,6 +78,7 @@ PAGE_POST: set[str] = {
 PAGE_SKIP: dict[str, str] = {}
 
 API: dict[str, str] = {
+    "DELETE /api/v1/me": "401 bad bad bad bad bad bad bad",
     "DELETE /api/v1/registrations/{pk}": "401 404 404 404 404 404 ok ok",
     "GET /api/v1/agenda-items/{pk}/speakers": "401 403 403 403 403 403 ok ok",
     "GET /api/v1/applications/{pk}": "401 404 ok 404 ok 404 ok ok",
@@ -178,6 +179,7 @@ PAGES: dict[str, str] = {
     "account_signup": "ok ok ok ok ok ok ok ok",
     "accounts:create_token": "login bad bad bad bad bad bad bad",
     "accounts:process_roles": "login 403 403 403 403 403 ok ok",
+    "accounts:delete_account": "login ok ok ok ok ok ok ok",
     "accounts:personal_data": "login ok ok ok ok ok ok ok",
     "accounts:personal_data_download": "login ok ok ok ok ok ok ok",
     "accounts:profile": "login ok ok ok ok ok ok ok",

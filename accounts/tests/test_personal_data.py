@@ -209,3 +209,157 @@ def test_anonymous_visitors_are_sent_to_log_in_or_refused(client, db):
 def test_password_is_never_in_the_download(client, stakeholder):
     text = json.dumps(_download(client, stakeholder))
     assert stakeholder.password not in text and PASSWORD not in text
+
+
+# Erasure ----------------------------------------------------------------------------------------
+
+
+def _erase(client: Any, person: Any, password: str = PASSWORD) -> Any:
+    client.force_login(person)
+    return client.post(reverse("accounts:delete_account"), {"password": password})
+
+
+def _audit_text() -> str:
+    from core.models import AuditEntry
+
+    rows = AuditEntry.objects.values_list("object_repr", "data", "personal")
+    return json.dumps(list(rows), ensure_ascii=False, default=str)
+
+
+def test_erasure_keeps_the_record_under_the_organisation_and_deletes_the_rest(client, world):
+    from django.contrib.auth import get_user_model
+
+    from drafts.models import Submission
+    from events.models import FloorRequest, Registration
+    from stakeholders.models import Application, Membership
+
+    person, organisation = world["person"], world["organisation"]
+    response = _erase(client, person)
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert not get_user_model().objects.filter(pk=person.pk).exists()
+    application = Application.objects.get(pk=world["application"].pk)
+    assert application.created_by is None and application.organisation == organisation
+    published = Submission.objects.get(pk=world["published"].pk)
+    assert published.author is None and published.organisation == organisation
+    assert published.body == "published submission body" and published.state == "published"
+    assert not Submission.objects.filter(pk=world["draft"].pk).exists()
+    assert Submission.objects.get(pk=world["others"].pk).author == world["other"]
+    kept = world["response"].__class__.objects.get(pk=world["response"].pk)
+    assert kept.respondent is None and kept.answers["comment"] == "MY-CONFIDENTIAL-ANSWER"
+    assert not Registration.objects.filter(pk=world["registration"].pk).exists()
+    floor = FloorRequest.objects.get(pk=world["floor"].pk)
+    assert floor.requested_by is None and floor.spokesperson == ""
+    assert floor.organisation == organisation
+    assert not Membership.objects.filter(user_id=person.pk).exists()
+    assert world["other"].memberships.exists()
+
+
+def test_erasure_logs_the_person_out_and_revokes_their_tokens(client, world):
+    token = builders.make_token(world["person"], name="Amina's laptop")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    _erase(client, world["person"])
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_after_erasure_the_audit_log_verifies_and_names_no_one(client, world, capsys):
+    from django.core.management import call_command
+
+    from core.models import AuditEntry
+
+    person = world["person"]
+    builders.make_token(person, name="Amina's laptop")
+    assert "Amina's laptop" in _audit_text()
+    _erase(client, person)
+    call_command("verify_audit")
+    assert "entries verified" in capsys.readouterr().out
+    text = _audit_text()
+    assert "Amina" not in text and "amina@" not in text
+    erased = AuditEntry.objects.get(action="accounts.user.erased")
+    assert erased.object_id == str(person.pk) and erased.actor_id == person.pk
+    assert erased.data["erased"]["drafts"] == {"submissions_kept_unlinked": 1, "submissions": 1}
+    token_entry = AuditEntry.objects.get(action="accounts.token.created", actor_id=person.pk)
+    assert token_entry.personal == {} and token_entry.personal_digest
+
+
+def test_after_erasure_tampering_is_still_detected(client, world):
+    from django.db import connection
+
+    from core import audit
+    from core.models import AuditEntry
+
+    other_token = builders.make_token(world["other"], name="Oscar's phone")
+    assert other_token
+    _erase(client, world["person"])
+    assert audit.find_first_broken()[1] is None
+    table = AuditEntry._meta.db_table
+    kept = AuditEntry.objects.get(action="accounts.token.created", actor_id=world["other"].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET personal = %s WHERE id = %s", ['{"name": "forged"}', kept.pk]
+        )
+    broken = audit.find_first_broken()[1]
+    assert broken is not None and broken.seq == kept.seq and "personal values" in broken.reason
+    erased = AuditEntry.objects.get(action="accounts.user.erased")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET personal = %s WHERE id = %s", ["{}", kept.pk])
+        cursor.execute(f"UPDATE {table} SET data = %s WHERE id = %s", ["{}", erased.pk])
+    broken = audit.find_first_broken()[1]
+    assert broken is not None and broken.seq == erased.seq
+
+
+def test_a_wrong_password_is_refused_and_nothing_changes(client, world):
+    from core.models import AuditEntry
+
+    person = world["person"]
+    token = builders.make_token(person)
+    before = (AuditEntry.objects.count(), _audit_text())
+    response = _erase(client, person, password="not my password")
+    assert response.status_code == 400
+    assert "The password is not correct. Nothing was deleted." in response.content.decode()
+    person.refresh_from_db()
+    assert person.memberships.exists() and person.event_registrations.exists()
+    assert (AuditEntry.objects.count(), _audit_text()) == before
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_last_administrator_of_an_organisation_with_members_is_refused(client, world):
+    person, organisation = world["person"], world["organisation"]
+    organisation.memberships.create(user=builders.make_user("colleague@example.org"))
+    client.force_login(person)
+    page = client.get(reverse("accounts:delete_account")).content.decode()
+    assert "You are the last administrator of Digital Rights Watch" in page
+    response = _erase(client, person)
+    assert response.status_code == 409
+    person.refresh_from_db()
+    assert person.is_active and person.memberships.exists()
+
+
+def test_the_only_member_of_an_organisation_may_go_and_the_organisation_stays(client, world):
+    from stakeholders.models import Organisation
+
+    _erase(client, world["person"])
+    organisation = Organisation.objects.get(pk=world["organisation"].pk)
+    assert not organisation.memberships.exists() and organisation.applications.exists()
+
+
+def test_the_api_deletes_the_account_with_the_password(client, world):
+    token = builders.make_token(world["person"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    wrong = client.delete("/api/v1/me", json.dumps({"password": "nope"}), **auth)
+    assert wrong.status_code == 403 and "not correct" in wrong.json()["detail"]
+    assert client.delete("/api/v1/me", "{}", **auth).status_code == 422
+    done = client.delete("/api/v1/me", json.dumps({"password": PASSWORD}), **auth)
+    assert done.status_code == 200 and done.json()["deleted"] is True
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_anonymous_visitors_cannot_delete_anything(client, db):
+    response = client.get(reverse("accounts:delete_account"))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert (
+        client.post(reverse("accounts:delete_account"), {"password": PASSWORD}).status_code == 302
+    )
+    deleted = client.delete("/api/v1/me", json.dumps({"password": PASSWORD}), "application/json")
+    assert deleted.status_code == 401
