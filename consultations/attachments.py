@@ -142,18 +142,22 @@ def _image(content: bytes) -> tuple[str, Any]:
     return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[str(image.format)], image
 
 
-def _image_written(image: Any, ext: str, max_pixels: int) -> bytes:
-    """The image encoded again: upright, within max_pixels on its longer side, no metadata."""
+def _image_written(image: Any, ext: str, max_pixels: int, strip: bool) -> bytes:
+    """The image encoded again: upright, within max_pixels on its longer side, without its
+    metadata (keeping, outside anonymous consultations, its colour profile)."""
     from PIL import ImageOps
 
     upright = ImageOps.exif_transpose(image) or image
     if max_pixels:
         upright.thumbnail((max_pixels, max_pixels))
-    upright.info = {}
+    kept = {"transparency"} if strip else {"transparency", "icc_profile"}
+    upright.info = {k: v for k, v in upright.info.items() if k in kept}
     if ext == "jpg" and upright.mode not in ("RGB", "L", "CMYK"):
         upright = upright.convert("RGB")
     out = io.BytesIO()
-    options = {"quality": 90} if ext in ("jpg", "webp") else {}
+    options: dict[str, Any] = {"quality": 90} if ext in ("jpg", "webp") else {}
+    if upright.info.get("icc_profile"):
+        options["icc_profile"] = upright.info["icc_profile"]
     upright.save(out, {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[ext], **options)
     return out.getvalue()
 
@@ -162,7 +166,7 @@ def _checked_image(question: Question, content: bytes, strip: bool) -> tuple[str
     ext, image = _image(content)
     limit = int(question.parameters.get("max-pixels", "0") or 0)
     if strip or (limit and max(image.size) > limit):
-        return ext, _image_written(image, ext, limit)
+        return ext, _image_written(image, ext, limit, strip)
     return ext, content
 
 
