@@ -3,6 +3,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .xlsform import FormError
+
 
 class ConsultationError(Exception):
     """A rule of consultations was broken; the message is safe to show."""
@@ -87,7 +89,9 @@ class InvalidUpload(ConsultationError):
     """A file given as an answer is refused; the message says why."""
 
 
-class RecordingsInAnonymous(ConsultationError):
+class RecordingsInAnonymous(FormError):
+    """A form error, so that every page, the API and the import command show it on the form."""
+
     def __init__(self) -> None:
         super().__init__(
             _(

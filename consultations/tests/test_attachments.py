@@ -655,3 +655,19 @@ def test_the_order_of_files_does_not_give_the_order_of_respondents(process):
             for direction in (1, -1):
                 hits = _hits(dict(zip(a_order, who[::direction], strict=True)), truth)
                 assert hits < CHANCE, (name, direction, hits)
+
+
+@pytest.mark.django_db
+def test_the_create_page_names_the_recordings_an_anonymous_consultation_cannot_take(
+    login, process, process_secretariat
+):
+    from consultations.models import Consultation
+    from consultations.tests.test_views import new_consultation_data
+
+    data = new_consultation_data(
+        identity="anonymous", form_file=SimpleUploadedFile("u.md", UPLOAD_FORM.encode())
+    )
+    page = login(process_secretariat).post(f"/processes/{process.slug}/consultations/new/", data)
+    assert page.status_code == 400
+    assert "cannot ask for audio or video" in page.content.decode()
+    assert not Consultation.objects.exists()
