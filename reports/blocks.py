@@ -3,7 +3,7 @@ it shows from the live data (refusing what the author may not see), and checks a
 snapshot against the live data again. A new kind (themes) is one more `register` call."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,11 +16,28 @@ Snapshot = tuple[dict[str, Any], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
+class Param:
+    """One field of the form that adds a block. A select's choices are (value, label, params):
+    picking one sets those parameters, so that nobody types an id by hand."""
+
+    name: str
+    label: str
+    widget: str = "select"  # "select", "text" (a long text) or "number"
+    choices: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _no_params(author: Any, process: Any) -> list[Param]:
+    return []
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     label: str
     build: Callable[[Any, Any, dict[str, Any]], Snapshot]
     verify: Callable[[dict[str, Any], dict[str, Any]], list[str]]
+    # The form's fields, with choices from what this author may see in this process.
+    params: Callable[[Any, Any], list[Param]] = _no_params
 
 
 _kinds: dict[str, Kind] = {}
@@ -58,6 +75,17 @@ def _id(value: Any) -> int:
         return -1
 
 
+def _consultations(author: Any, process: Any) -> Any:
+    return Consultation.objects.restrict(author, "manage").filter(process=process).order_by("title")
+
+
+def _consultation_choices(author: Any, process: Any) -> list[Param]:
+    choices = [
+        (str(c.pk), c.title, {"consultation_id": c.pk}) for c in _consultations(author, process)
+    ]
+    return [Param("consultation", _("Consultation"), choices=choices)]
+
+
 def _consultation(author: Any, process: Any, params: dict[str, Any]) -> Consultation:
     found = (
         Consultation.objects.restrict(author, "manage")
@@ -79,7 +107,11 @@ def _build_text(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
     return {"markdown": text}, []
 
 
-register(Kind("text", _("Text"), _build_text, lambda params, snapshot: []))
+def _text_params(author: Any, process: Any) -> list[Param]:
+    return [Param("markdown", _("Text (Markdown)"), widget="text")]
+
+
+register(Kind("text", _("Text"), _build_text, lambda params, snapshot: [], _text_params))
 
 
 # Consultation results: the number of responses ----------------------------------------------
@@ -109,7 +141,13 @@ def _verify_responses(params: dict[str, Any], snapshot: dict[str, Any]) -> list[
 
 
 register(
-    Kind("consultation_responses", _("Consultation responses"), _build_responses, _verify_responses)
+    Kind(
+        "consultation_responses",
+        _("Consultation responses"),
+        _build_responses,
+        _verify_responses,
+        _consultation_choices,
+    )
 )
 
 
@@ -156,4 +194,29 @@ def _verify_quote(params: dict[str, Any], snapshot: dict[str, Any]) -> list[str]
     return []
 
 
-register(Kind("consultation_quote", _("Quote from an answer"), _build_quote, _verify_quote))
+def _quote_params(author: Any, process: Any) -> list[Param]:
+    """The written answers to quote from, the first few hundred of this process."""
+    choices = []
+    responses = Response.objects.filter(consultation__in=_consultations(author, process))
+    for response in responses.select_related("consultation").order_by("id")[:300]:
+        for name, value in (response.answers or {}).items():
+            if isinstance(value, str) and len(value.split()) >= 3:
+                label = f"{response.consultation.title} · {response.pk} · {name}: {value[:60]}"
+                params = {"consultation_id": response.consultation_id, "response_id": response.pk}
+                choices.append((f"{response.pk}:{name}", label, params | {"field": name}))
+    return [
+        Param("answer", _("Answer"), choices=choices),
+        Param("start", _("First character (from 0)"), widget="number"),
+        Param("end", _("After the last character"), widget="number"),
+    ]
+
+
+register(
+    Kind(
+        "consultation_quote",
+        _("Quote from an answer"),
+        _build_quote,
+        _verify_quote,
+        _quote_params,
+    )
+)

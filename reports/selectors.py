@@ -33,3 +33,39 @@ def sources_of(report: Report) -> list[dict[str, Any]]:
         for source in block.sources:
             seen.setdefault((source["type"], source["id"]), source)
     return list(seen.values())
+
+
+def drafts_of(process: Any, viewer: Any) -> QuerySet[Report]:
+    """The process's draft reports, for its secretariat only (nothing for anyone else)."""
+    return (
+        Report.objects.restrict(viewer, "change")
+        .filter(process=process, status="draft")
+        .select_related("process")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def draft_for(viewer: Any, pk: int) -> Report:
+    """A draft the viewer may compose, with its blocks in order; otherwise 404."""
+    found = (
+        Report.objects.restrict(viewer, "change")
+        .filter(pk=pk, status="draft")
+        .select_related("process")
+        .prefetch_related(Prefetch("blocks", queryset=Block.objects.order_by("position")))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def block_in(report: Report, raw: Any) -> Block:
+    """One block of this report, by the id a form sent; 404 when it is not one of them."""
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = report.blocks.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

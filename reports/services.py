@@ -81,3 +81,48 @@ def publish_report(report: Report, *, actor: Any) -> Report:
         report.save(update_fields=["status", "published_at", "updated_at"])
         record("reports.report.published", actor=actor, obj=report, process=report.process)
     return report
+
+
+def _draft_block(block: Block, actor: Any) -> Report:
+    report = block.report
+    _check(actor, report.process)
+    if report.status != ReportStatus.DRAFT:
+        raise AlreadyPublished(_("A published report is not changed."))
+    return report
+
+
+def move_block(block: Block, *, actor: Any, up: bool) -> Block:
+    """Swap a block with the one before it (up) or after it (down); at an end, nothing moves."""
+    report = _draft_block(block, actor)
+    with transaction.atomic():
+        siblings = report.blocks.select_for_update().order_by("position")
+        neighbour = (
+            siblings.filter(position__lt=block.position).order_by("-position").first()
+            if up
+            else siblings.filter(position__gt=block.position).first()
+        )
+        if neighbour is None:
+            return block
+        mine, theirs = block.position, neighbour.position
+        # Through 0, which no block holds, so that the unique position is never held twice.
+        Block.objects.filter(pk=block.pk).update(position=0)
+        Block.objects.filter(pk=neighbour.pk).update(position=mine)
+        Block.objects.filter(pk=block.pk).update(position=theirs)
+        block.position = theirs
+        report.save(update_fields=["updated_at"])
+        data = {"block": block.pk, "position": theirs}
+        record("reports.block.moved", actor=actor, obj=report, process=report.process, data=data)
+    return block
+
+
+def remove_block(block: Block, *, actor: Any) -> None:
+    """Take a block out of a draft; the blocks after it close the gap."""
+    report = _draft_block(block, actor)
+    with transaction.atomic():
+        position = block.position
+        data = {"block": block.pk, "kind": block.kind}
+        block.delete()
+        for later in report.blocks.filter(position__gt=position).order_by("position"):
+            Block.objects.filter(pk=later.pk).update(position=later.position - 1)
+        report.save(update_fields=["updated_at"])
+        record("reports.block.removed", actor=actor, obj=report, process=report.process, data=data)

@@ -146,3 +146,25 @@ def test_drafts_only_for_the_process_secretariat(world):
     outsider = make_user("other@example.org", role="secretariat", process=make_process(slug="x4"))
     assert list(reports_visible_to(outsider)) == []
     assert list(reports_visible_to(world["staff"])) == [report]
+
+
+def test_move_and_remove_are_audited_and_keep_positions_dense(world):
+    from reports.services import move_block, remove_block
+
+    report = _report(world)
+    text, figures, quote = report.blocks.order_by("position")
+    move_block(quote, actor=world["staff"], up=True)
+    move_block(text, actor=world["staff"], up=True)  # first already: nothing moves
+    assert list(report.blocks.values_list("kind", flat=True)) == [
+        "text",
+        "consultation_quote",
+        "consultation_responses",
+    ]
+    remove_block(text, actor=world["staff"])
+    assert list(report.blocks.values_list("position", flat=True)) == [1, 2]
+    assert AuditEntry.objects.filter(action="reports.block.moved").count() == 1
+    assert AuditEntry.objects.filter(action="reports.block.removed").exists()
+    outsider = make_user("x5@example.org", role="secretariat", process=make_process(slug="x5"))
+    with pytest.raises(BlockRefused):
+        remove_block(report.blocks.first(), actor=outsider)
+    assert report.blocks.count() == 2

@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from reports.services import publish_report
+from reports.models import Report
+from reports.services import create_report, publish_report
 from reports.tests.test_services import _report, world  # noqa: F401  (the fixture)
-from tests.builders import make_process, make_user
+from tests.builders import make_process, make_user, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,92 @@ def test_list_has_a_fixed_number_of_queries(client, world, django_assert_max_num
     with django_assert_max_num_queries(8):
         page = client.get(reverse("reports:list"))
     assert page.content.decode().count("What we heard") == 3
+
+
+# Composing ------------------------------------------------------------------------------------
+
+
+def _other_staff():
+    return make_user("o2@example.org", role="secretariat", process=make_process(slug="o2"))
+
+
+def test_drafts_page_from_both_sides(client, world):  # noqa: F811
+    _report(world)
+    url = reverse("reports:drafts", args=[world["process"].slug])
+    assert client.get(url).status_code == 302  # to sign in
+    _login(client, make_user("person@example.org"))
+    assert client.get(url).status_code == 403
+    _login(client, _other_staff())
+    assert client.get(url).status_code == 403
+    _login(client, world["staff"])
+    page = client.get(url)
+    assert page.status_code == 200 and "What we heard" in page.content.decode()
+
+
+def test_secretariat_creates_composes_and_publishes(client, world):  # noqa: F811
+    _login(client, world["staff"])
+    created = client.post(reverse("reports:drafts", args=[world["process"].slug]), {"title": "T"})
+    report = Report.objects.get(title="T")
+    assert created["Location"] == reverse("reports:compose", args=[report.pk])
+    add = reverse("reports:add_block", args=[report.pk])
+    form = client.get(add, {"kind": "consultation_responses"}).content.decode()
+    assert f'value="{world["c"].pk}"' in form and f'value="{world["f"].pk}"' not in form
+    client.post(add, {"kind": "text", "markdown": "Intro"})
+    client.post(add, {"kind": "consultation_responses", "consultation": world["c"].pk})
+    first, second = report.blocks.order_by("position")
+    move = reverse("reports:move_block", args=[report.pk])
+    client.post(move, {"block": second.pk, "direction": "up"})
+    assert list(report.blocks.order_by("position").values_list("kind", flat=True)) == [
+        "consultation_responses",
+        "text",
+    ]
+    client.post(reverse("reports:remove_block", args=[report.pk]), {"block": first.pk})
+    assert list(report.blocks.values_list("kind", "position")) == [("consultation_responses", 1)]
+    preview = client.get(reverse("reports:compose", args=[report.pk]))
+    assert preview.status_code == 200 and "2 responses" in preview.content.decode()
+    published = client.post(reverse("reports:publish", args=[report.pk]))
+    assert published["Location"] == reverse("reports:detail", args=[report.pk])
+    assert Report.objects.get(pk=report.pk).status == "published"
+    assert client.get(reverse("reports:compose", args=[report.pk])).status_code == 404
+
+
+def test_publish_page_shows_the_mismatches(client, world):  # noqa: F811
+    report = _report(world)
+    submit(world["c"])
+    _login(client, world["staff"])
+    page = client.post(reverse("reports:publish", args=[report.pk]))
+    assert page.status_code == 409
+    assert "the data has 3" in page.content.decode()
+    assert Report.objects.get(pk=report.pk).status == "draft"
+
+
+def test_a_block_on_data_not_offered_is_refused_with_nothing_stored(client, world):  # noqa: F811
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    _login(client, world["staff"])
+    add = reverse("reports:add_block", args=[report.pk])
+    for data in (
+        {"kind": "consultation_responses", "consultation": world["f"].pk},
+        {"kind": "consultation_responses", "consultation": "x"},
+        {"kind": "nonsense"},
+        {"kind": "text", "markdown": "  "},
+    ):
+        assert client.post(add, data).status_code == 400
+    assert not report.blocks.exists()
+
+
+def test_compose_pages_are_404_for_others(client, world):  # noqa: F811
+    report = _report(world)
+    block = report.blocks.first()
+    urls = [
+        ("get", reverse("reports:compose", args=[report.pk]), {}),
+        ("get", reverse("reports:add_block", args=[report.pk]), {}),
+        ("post", reverse("reports:move_block", args=[report.pk]), {"block": block.pk}),
+        ("post", reverse("reports:remove_block", args=[report.pk]), {"block": block.pk}),
+        ("post", reverse("reports:publish", args=[report.pk]), {}),
+    ]
+    for user in (None, make_user("person@example.org"), _other_staff()):
+        if user:
+            _login(client, user)
+        for method, url, data in urls:
+            assert getattr(client, method)(url, data).status_code == 404, (user, url)
+    assert report.blocks.count() == 3 and Report.objects.get(pk=report.pk).status == "draft"
