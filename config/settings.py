@@ -292,3 +292,8 @@ CELERY_BEAT_SCHEDULE["count-consultation-responses"] = {
     "task": "consultations.tasks.count_responses",
     "schedule": 60,
 }
+# Personal data past each closed process's retention periods (core.personal).
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "core.tasks.apply_retention",
+    "schedule": 60 * 60 * 24,
+}

@@ -90,10 +90,12 @@ def erase(user: Any) -> dict[str, int]:
     read as an anonymous answer would, under the organisation when one was named); drafts,
     participations and invitations go."""
     answered = [participation_digest(c, user) for c in _answered(user)]
+    # Not counted in what is returned (the erasure's audit entry): beside the responses that
+    # name the person, a count of participations would say how many anonymous ones they gave.
+    Participation.objects.filter(digest__in=answered).delete()
     return {
         "responses_unlinked": Response.objects.filter(respondent=user).update(respondent=None),
         "drafts": Draft.objects.filter(respondent=user).delete()[0],
-        "participations": Participation.objects.filter(digest__in=answered).delete()[0],
         "invitations": Invitee.objects.filter(email__iexact=user.email).delete()[0],
     }
 

@@ -3,9 +3,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ProcessStatus
+from .choices import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, ProcessStatus
 from .fields import IdModelChoiceField
 from .models import Process
+
+
+def _retention_field(label: Any, kind: str, help_text: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_RETENTION_DAYS,
+        required=False,
+        initial=DEFAULT_RETENTION_DAYS[kind],
+        help_text=help_text,
+    )
+
 
 # Path segments under /processes/ that are pages, not processes.
 RESERVED_SLUGS = {"new"}
@@ -42,6 +54,24 @@ class ProcessForm(forms.Form):
             "The process this one follows; its accredited organisations can be carried over."
         ),
     )
+    retain_drafts_days = _retention_field(
+        _("Keep drafts for (days after the process closes)"),
+        "drafts",
+        _("Answers saved but never sent, and submissions never sent, are then deleted."),
+    )
+    retain_identities_days = _retention_field(
+        _("Keep who wrote unpublished responses for (days after the process closes)"),
+        "identities",
+        _(
+            "Responses to consultations, and submissions never published, then stay without "
+            "the person who wrote them (confidential responses also without their organisation)."
+        ),
+    )
+    retain_registrations_days = _retention_field(
+        _("Keep event registrations for (days after the process closes)"),
+        "registrations",
+        _("Registrations for the process's events, with their answers, are then deleted."),
+    )
 
     def __init__(
         self, *args: Any, user: Any, instance: Process | None = None, **kwargs: Any
@@ -55,6 +85,19 @@ class ProcessForm(forms.Form):
         if instance is not None:
             choices = choices.exclude(pk=instance.pk)
         self.fields["predecessor"].queryset = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, kind in (
+            ("retain_drafts_days", "drafts"),
+            ("retain_identities_days", "identities"),
+            ("retain_registrations_days", "registrations"),
+        ):
+            # Left empty: the period stays as it was (or, for a new process, the default).
+            if name in cleaned and cleaned[name] is None:
+                kept = getattr(self.instance, name, None)
+                cleaned[name] = kept if kept is not None else DEFAULT_RETENTION_DAYS[kind]
+        return cleaned
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ProcessStatus
+from .choices import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, ProcessStatus
 from .exceptions import AuditLogIsAppendOnly
 from .querysets import AuditEntryQuerySet, ProcessQuerySet
 from .validators import single_line
@@ -32,6 +33,29 @@ class Process(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="successors",
+    )
+    # When it was last concluded or archived: retention periods count from here.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    retain_drafts_days = models.PositiveIntegerField(
+        _("keep drafts for (days after closing)"),
+        default=DEFAULT_RETENTION_DAYS["drafts"],
+        validators=[MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text=_("Answers saved but never sent, and submissions never sent."),
+    )
+    retain_identities_days = models.PositiveIntegerField(
+        _("keep who wrote unpublished responses for (days after closing)"),
+        default=DEFAULT_RETENTION_DAYS["identities"],
+        validators=[MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text=_(
+            "Then responses to consultations, and submissions never published, stay without the "
+            "person behind them (and confidential responses without their organisation)."
+        ),
+    )
+    retain_registrations_days = models.PositiveIntegerField(
+        _("keep event registrations for (days after closing)"),
+        default=DEFAULT_RETENTION_DAYS["registrations"],
+        validators=[MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text=_("Registrations for the process's events, with their answers."),
     )
 
     objects = ProcessQuerySet.as_manager()

@@ -4,13 +4,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
+from .choices import CLOSED_PROCESS_STATUSES
 from .exceptions import InvalidPredecessor
 from .models import Process
 
-PROCESS_FIELDS = ("slug", "name", "convening_body", "description", "status", "predecessor")
+RETENTION_FIELDS = ("retain_drafts_days", "retain_identities_days", "retain_registrations_days")
+PROCESS_FIELDS = (
+    "slug",
+    "name",
+    "convening_body",
+    "description",
+    "status",
+    "predecessor",
+    *RETENTION_FIELDS,
+)
 
 
 def _check_predecessor(process: Process, predecessor: Process | None) -> None:
@@ -43,7 +54,17 @@ def _snapshot(process: Process) -> dict[str, Any]:
         "convening_body": process.convening_body,
         "status": process.status,
         "predecessor": process.predecessor.slug if process.predecessor else None,
+        **{field: getattr(process, field) for field in RETENTION_FIELDS},
     }
+
+
+def _mark_closed(process: Process) -> None:
+    """Retention counts from when the process last closed; reopening it stops the count."""
+    closed = process.status in CLOSED_PROCESS_STATUSES
+    if closed and process.closed_at is None:
+        process.closed_at = timezone.now()
+    elif not closed:
+        process.closed_at = None
 
 
 def create_process(
@@ -55,8 +76,12 @@ def create_process(
     description: str = "",
     status: str = "draft",
     predecessor: Process | None = None,
+    **retention: int,
 ) -> Process:
     """Create a process and record it in the audit log."""
+    unknown = set(retention) - set(RETENTION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown process fields: {sorted(unknown)}")
     with transaction.atomic():
         process = Process(
             slug=slug,
@@ -65,7 +90,9 @@ def create_process(
             description=description,
             status=status,
             predecessor=predecessor,
+            **retention,
         )
+        _mark_closed(process)
         _check_predecessor(process, predecessor)
         process.full_clean()
         _save(process)
@@ -86,6 +113,7 @@ def update_process(process: Process, *, actor: Any, **changes: Any) -> Process:
             _check_predecessor(process, changes["predecessor"])
         for field, value in changes.items():
             setattr(process, field, value)
+        _mark_closed(process)
         process.full_clean()
         _save(process)
         after = _snapshot(process)
@@ -117,3 +145,21 @@ def replace_invitees(owner: Any, emails: list[str], *, actor: Any, action: str) 
             action, actor=actor, obj=owner, process=owner.process, data={"count": len(wanted)}
         )
     return len(wanted)
+
+
+def apply_retention(*, now: Any = None) -> dict[str, dict[str, int]]:
+    """Remove, in each closed process, what its retention periods say has expired (each app
+    says what through core.personal); audited per process where anything was removed."""
+    from .personal import retain_all
+
+    now = now or timezone.now()
+    applied: dict[str, dict[str, int]] = {}
+    for process in Process.objects.filter(closed_at__isnull=False).order_by("pk"):
+        with transaction.atomic():
+            done = retain_all(process, now)
+            if done:
+                audit.record(
+                    "core.retention.applied", actor=None, obj=process, data={"removed": done}
+                )
+                applied[process.slug] = done
+    return applied

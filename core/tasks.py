@@ -22,6 +22,16 @@ def verify_audit_chain() -> dict[str, object]:
     return {"checked": checked, "broken_seq": None, "anchor": anchor}
 
 
+@shared_task(name="core.tasks.apply_retention", autoretry_for=(OSError,), max_retries=3)
+def apply_retention() -> dict[str, dict[str, int]]:
+    """Apply every closed process's retention periods (daily, from the beat schedule)."""
+    from .services import apply_retention as apply
+
+    applied = apply()
+    logger.info("retention applied in %s processes", len(applied))
+    return applied
+
+
 def enqueue_on_commit(task: object, *args: object) -> None:
     """Queue a task once the current transaction commits (inline when no broker is set).
 

@@ -78,9 +78,16 @@ def erase(user: Any) -> dict[str, int]:
 
 
 def retain(process: Any, now: datetime) -> int:
-    """Past the process's period for drafts after it closed, submissions never sent go."""
+    """Past the process's periods after it closed: submissions never sent go; those never
+    published (awaiting moderation, refused, withdrawn) lose their author."""
     closed = getattr(process, "closed_at", None)
-    if closed is None or now < closed + timedelta(days=process.retain_drafts_days):
+    if closed is None:
         return 0
-    drafts = Submission.objects.filter(revision__text__process=process, state=SubmissionState.DRAFT)
-    return _delete(drafts)
+    done = 0
+    submissions = Submission.objects.filter(revision__text__process=process)
+    if now >= closed + timedelta(days=process.retain_drafts_days):
+        done += _delete(submissions.filter(state=SubmissionState.DRAFT))
+    if now >= closed + timedelta(days=process.retain_identities_days):
+        unpublished = submissions.exclude(state=SubmissionState.PUBLISHED).exclude(author=None)
+        done += unpublished.update(author=None)
+    return done

@@ -283,6 +283,7 @@ def test_after_erasure_the_audit_log_verifies_and_names_no_one(client, world, ca
 
 
 def test_after_erasure_tampering_is_still_detected(client, world):
+    from django.core.management import CommandError, call_command
     from django.db import connection
 
     from core import audit
@@ -300,6 +301,8 @@ def test_after_erasure_tampering_is_still_detected(client, world):
         )
     broken = audit.find_first_broken()[1]
     assert broken is not None and broken.seq == kept.seq and "personal values" in broken.reason
+    with pytest.raises(CommandError, match=rf"entry #{kept.seq}: its personal values"):
+        call_command("verify_audit")
     erased = AuditEntry.objects.get(action="accounts.user.erased")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET personal = %s WHERE id = %s", ["{}", kept.pk])
@@ -363,3 +366,168 @@ def test_anonymous_visitors_cannot_delete_anything(client, db):
     )
     deleted = client.delete("/api/v1/me", json.dumps({"password": PASSWORD}), "application/json")
     assert deleted.status_code == 401
+
+
+# Retention --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed(world, process_secretariat):
+    """The world's process, with a saved draft of answers, closed with short periods."""
+    from consultations.services import save_draft
+    from core.services import update_process
+
+    later = builders.make_consultation(world["process"], slug="later-survey")
+    world["saved"] = save_draft(later, actor=world["person"], answers=_answers("HALF-WRITTEN"))
+    world["process"] = update_process(
+        world["process"],
+        actor=process_secretariat,
+        status="concluded",
+        retain_drafts_days=10,
+        retain_registrations_days=50,
+        retain_identities_days=100,
+    )
+    return world
+
+
+def _apply(world: Any, days: int) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from core.services import apply_retention
+
+    return apply_retention(now=world["process"].closed_at + timedelta(days=days))
+
+
+def _state(world: Any) -> dict[str, Any]:
+    from consultations.models import Draft, Response
+    from drafts.models import Submission
+    from events.models import Registration
+
+    return {
+        "saved": Draft.objects.filter(pk=world["saved"].pk).exists(),
+        "draft": Submission.objects.filter(pk=world["draft"].pk).exists(),
+        "published": Submission.objects.get(pk=world["published"].pk).author_id,
+        "registration": Registration.objects.filter(pk=world["registration"].pk).exists(),
+        "respondent": Response.objects.get(pk=world["response"].pk).respondent_id,
+        "organisation": Response.objects.get(pk=world["response"].pk).organisation_id,
+    }
+
+
+def test_closing_a_process_starts_the_retention_clock(closed):
+    from core.services import update_process
+
+    assert closed["process"].closed_at is not None
+    reopened = update_process(closed["process"], actor=None, status="active")
+    assert reopened.closed_at is None
+
+
+def test_retention_removes_what_has_expired_and_keeps_what_has_not(closed):
+    person = closed["person"]
+    assert _apply(closed, 5) == {}
+    assert _state(closed) == {
+        "saved": True,
+        "draft": True,
+        "published": person.pk,
+        "registration": True,
+        "respondent": person.pk,
+        "organisation": None,
+    }
+    # The two submissions never sent (the person's, and the other person's).
+    assert _apply(closed, 20) == {"ahc-test": {"consultations": 1, "drafts": 2}}
+    after_drafts = _state(closed)
+    assert (after_drafts["saved"], after_drafts["draft"], after_drafts["registration"]) == (
+        False,
+        False,
+        True,
+    )
+    assert after_drafts["respondent"] == person.pk
+    assert _apply(closed, 60) == {"ahc-test": {"events": 1}}
+    assert not _state(closed)["registration"] and _state(closed)["respondent"] == person.pk
+    _apply(closed, 101)
+    final = _state(closed)
+    assert final["respondent"] is None and final["published"] == person.pk
+
+
+def test_each_application_of_retention_is_audited_and_the_log_verifies(closed):
+    from core import audit
+    from core.models import AuditEntry
+
+    _apply(closed, 20)
+    _apply(closed, 20)  # nothing more to remove: no second entry
+    entries = AuditEntry.objects.filter(action="core.retention.applied")
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.object_id == str(closed["process"].pk) and entry.actor_id is None
+    assert entry.data == {"removed": {"consultations": 1, "drafts": 2}}
+    assert audit.find_first_broken()[1] is None
+
+
+def test_open_processes_keep_everything(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.services import apply_retention
+    from drafts.models import Submission
+    from events.models import Registration
+
+    assert apply_retention(now=timezone.now() + timedelta(days=10_000)) == {}
+    assert Registration.objects.filter(pk=world["registration"].pk).exists()
+    assert Submission.objects.filter(pk=world["draft"].pk).exists()
+
+
+def test_the_task_applies_retention_and_is_on_the_beat_schedule(settings, closed):
+    from config.celery import app
+    from core.tasks import apply_retention
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["apply-retention"]
+    assert schedule["task"] == "core.tasks.apply_retention" and schedule["task"] in app.tasks
+    assert apply_retention.delay().get() == {}  # closed just now: nothing has expired
+
+
+def test_the_secretariat_sets_the_periods_where_it_edits_the_process(client, process_secretariat):
+    from core.models import AuditEntry, Process
+
+    process = Process.objects.get(slug="ahc-test")
+    url = reverse("core:process_edit", args=[process.slug])
+    client.force_login(process_secretariat)
+    page = client.get(url).content.decode()
+    assert 'name="retain_drafts_days"' in page and 'value="90"' in page
+    form = {
+        "name": process.name,
+        "slug": process.slug,
+        "convening_body": process.convening_body,
+        "status": process.status,
+        "retain_drafts_days": "7",
+        "retain_identities_days": "",
+        "retain_registrations_days": "30",
+    }
+    assert client.post(url, form).status_code == 302
+    process.refresh_from_db()
+    assert (process.retain_drafts_days, process.retain_identities_days) == (7, 365)
+    assert process.retain_registrations_days == 30
+    entry = AuditEntry.objects.filter(action="core.process.updated").latest("seq")
+    assert entry.data["changes"]["retain_drafts_days"] == [90, 7]
+    refused = client.post(url, {**form, "retain_drafts_days": "-1"})
+    assert refused.status_code == 400
+
+
+def test_only_the_process_secretariat_edits_the_periods(client, process, stakeholder):
+    url = reverse("core:process_edit", args=[process.slug])
+    client.force_login(stakeholder)
+    assert client.post(url, {"retain_drafts_days": "0"}).status_code == 403
+    process.refresh_from_db()
+    assert process.retain_drafts_days == 90
+
+
+def test_erasure_forgets_anonymous_participation_without_counting_it(client, world):
+    from consultations.models import Participation, Response
+    from core.models import AuditEntry
+
+    anonymous = world["anonymous"]
+    assert Participation.objects.filter(consultation=anonymous).count() == 1
+    _erase(client, world["person"])
+    assert not Participation.objects.filter(consultation=anonymous).exists()
+    assert Response.objects.filter(pk=world["anonymous_response"].pk).exists()
+    erased = AuditEntry.objects.get(action="accounts.user.erased")
+    assert "participations" not in json.dumps(erased.data)
