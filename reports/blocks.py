@@ -35,7 +35,8 @@ class Kind:
     name: str
     label: str
     build: Callable[[Any, Any, dict[str, Any]], Snapshot]
-    verify: Callable[[dict[str, Any], dict[str, Any]], list[str]]
+    # (author, process, params, snapshot): what no longer matches the live data.
+    verify: Callable[[Any, Any, dict[str, Any], dict[str, Any]], list[str]]
     # The form's fields, with choices from what this author may see in this process.
     params: Callable[[Any, Any], list[Param]] = _no_params
 
@@ -111,7 +112,9 @@ def _text_params(author: Any, process: Any) -> list[Param]:
     return [Param("markdown", _("Text (Markdown)"), widget="text")]
 
 
-register(Kind("text", _("Text"), _build_text, lambda params, snapshot: [], _text_params))
+register(
+    Kind("text", _("Text"), _build_text, lambda author, process, params, snapshot: [], _text_params)
+)
 
 
 # Consultation results: the number of responses ----------------------------------------------
@@ -127,7 +130,9 @@ def _build_responses(author: Any, process: Any, params: dict[str, Any]) -> Snaps
     return figures, [_stamp(consultation)]
 
 
-def _verify_responses(params: dict[str, Any], snapshot: dict[str, Any]) -> list[str]:
+def _verify_responses(
+    author: Any, process: Any, params: dict[str, Any], snapshot: dict[str, Any]
+) -> list[str]:
     consultation = Consultation.objects.filter(pk=_id(params.get("consultation_id"))).first()
     if consultation is None:
         return [_("consultation %s no longer exists") % params.get("consultation_id")]
@@ -175,7 +180,9 @@ def _build_quote(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
     return snapshot, [_stamp(consultation), _stamp(response) | {"updated_at": None}]
 
 
-def _verify_quote(params: dict[str, Any], snapshot: dict[str, Any]) -> list[str]:
+def _verify_quote(
+    author: Any, process: Any, params: dict[str, Any], snapshot: dict[str, Any]
+) -> list[str]:
     response = Response.objects.filter(pk=_id(snapshot.get("response_id"))).first()
     text = _answer_text(response, str(snapshot.get("field", ""))) if response else ""
     start, end = snapshot.get("start"), snapshot.get("end")
@@ -220,3 +227,7 @@ register(
         _quote_params,
     )
 )
+
+
+# The kinds computed by other apps (themes, opinion groups, campaigns, events, compilations).
+from . import computed_blocks  # noqa: E402, F401

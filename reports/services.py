@@ -55,11 +55,12 @@ def add_block(report: Report, *, actor: Any, kind: str, params: dict[str, Any]) 
     return block
 
 
-def mismatches_of(report: Report) -> list[str]:
-    """Every place where a block's snapshot differs from the live data."""
+def mismatches_of(report: Report, actor: Any) -> list[str]:
+    """Every place where a block's snapshot differs from the live data (as the actor sees it)."""
     found: list[str] = []
-    for block in report.blocks.all():
-        for problem in kind_of(block.kind).verify(block.params, block.snapshot):
+    for block in report.blocks.order_by("position"):
+        verify = kind_of(block.kind).verify
+        for problem in verify(actor, report.process, block.params, block.snapshot):
             found.append(
                 _("block %(position)s: %(problem)s")
                 % {"position": block.position, "problem": problem}
@@ -74,7 +75,7 @@ def publish_report(report: Report, *, actor: Any) -> Report:
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.DRAFT:
             raise AlreadyPublished(_("This report is published already."))
-        problems = mismatches_of(report)
+        problems = mismatches_of(report, actor)
         if problems:
             raise ReportMismatch(problems)
         report.status, report.published_at = ReportStatus.PUBLISHED, timezone.now()
