@@ -1,8 +1,9 @@
 import pytest
 
-from reports.services import publish_report
+from reports.models import Block, Report
+from reports.services import create_report, publish_report
 from reports.tests.test_services import _report, world  # noqa: F401  (the fixture)
-from tests.builders import make_process, make_token, make_user
+from tests.builders import make_process, make_token, make_user, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,75 @@ def test_list_pins_queries(client, world, django_assert_max_num_queries):  # noq
     with django_assert_max_num_queries(6):
         body = client.get("/api/v1/reports").json()
     assert body["count"] == 3
+
+
+# Composing --------------------------------------------------------------------------------------
+
+
+def _post(client, path, body, user=None):
+    import json
+
+    headers = _bearer(user) if user else {}
+    return client.post(path, json.dumps(body), content_type="application/json", **headers)
+
+
+def test_secretariat_creates_adds_and_publishes(client, world):  # noqa: F811
+    staff = world["staff"]
+    create = f"/api/v1/processes/{world['process'].slug}/reports"
+    made = _post(client, create, {"title": "T"}, staff)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    pk = made.json()["id"]
+    block = {"kind": "consultation_responses", "params": {"consultation_id": world["c"].pk}}
+    added = _post(client, f"/api/v1/reports/{pk}/blocks", block, staff)
+    assert added.status_code == 201 and added.json()["snapshot"]["responses"] == 2
+    published = _post(client, f"/api/v1/reports/{pk}/publish", {}, staff)
+    assert published.status_code == 200 and published.json()["published_at"]
+    again = _post(client, f"/api/v1/reports/{pk}/publish", {}, staff)
+    assert again.status_code == 409 and again.json()["detail"]
+
+
+def test_publication_refused_with_the_mismatch_list(client, world):  # noqa: F811
+    report = _report(world)
+    Block.objects.filter(report=report, kind="consultation_quote").update(
+        snapshot={**report.blocks.get(kind="consultation_quote").snapshot, "quote": "Edited"}
+    )
+    submit(world["c"])
+    refused = _post(client, f"/api/v1/reports/{report.pk}/publish", {}, world["staff"])
+    assert refused.status_code == 409
+    errors = refused.json()["errors"]
+    assert len(errors) == 2 and {e["field"] for e in errors} == {"blocks"}
+    assert any("Edited" in e["message"] for e in errors)
+    assert Report.objects.get(pk=report.pk).status == "draft"
+
+
+def test_bad_blocks_are_422_and_nothing_stored(client, world):  # noqa: F811
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    for block in (
+        {"kind": "consultation_responses", "params": {"consultation_id": world["f"].pk}},
+        {"kind": "consultation_responses", "params": {"consultation_id": "nonsense"}},
+        {"kind": "consultation_quote", "params": {"consultation_id": world["c"].pk, "end": 9e9}},
+        {"kind": "nonsense"},
+        {"params": {}},
+    ):
+        answer = _post(client, f"/api/v1/reports/{report.pk}/blocks", block, world["staff"])
+        assert answer.status_code == 422, block
+        assert answer.json()["detail"]
+    assert not report.blocks.exists()
+
+
+def test_composing_from_the_other_side(client, world):  # noqa: F811
+    report = _report(world)
+    other = make_user("o@example.org", role="secretariat", process=make_process(slug="o"))
+    person = make_user("person@example.org")
+    create = f"/api/v1/processes/{world['process'].slug}/reports"
+    block = {"kind": "text", "params": {"markdown": "x"}}
+    assert _post(client, create, {"title": "T"}).status_code == 401
+    assert _post(client, f"/api/v1/reports/{report.pk}/blocks", block).status_code == 401
+    assert _post(client, f"/api/v1/reports/{report.pk}/publish", {}).status_code == 401
+    for user in (other, person):
+        assert _post(client, create, {"title": "T"}, user).status_code == 403
+        assert _post(client, f"/api/v1/reports/{report.pk}/blocks", block, user).status_code == 404
+        assert _post(client, f"/api/v1/reports/{report.pk}/publish", {}, user).status_code == 404
+    assert Report.objects.count() == 1 and report.blocks.count() == 3
+    publish_report(report, actor=world["staff"])
+    assert _post(client, f"/api/v1/reports/{report.pk}/publish", {}, other).status_code == 403
