@@ -1,12 +1,18 @@
 """The demo's published report: a summary, a consultation's figures and one exact quote."""
 
+from contextlib import suppress
 from typing import Any
 
 from consultations.models import Response
 from core.models import Process
 
+from .blocks import kind_of
+from .exceptions import BlockRefused
 from .models import Report
 from .services import add_block, create_report, publish_report
+
+# The kinds other apps compute, each on the first of its choices the demo has.
+COMPUTED = ("themes", "opinion_groups", "campaigns", "event_representation", "compilation")
 
 TITLE = "What stakeholders told us about public-private partnerships"
 SUMMARY = (
@@ -40,5 +46,16 @@ def load(*, actor: Any, **_kwargs: Any) -> list[str]:
     add_block(report, actor=actor, kind="consultation_responses", params=consultation)
     quote = consultation | {"response_id": response.pk, "field": field, "start": 0}
     add_block(report, actor=actor, kind="consultation_quote", params=quote | {"end": len(text)})
+    for kind in COMPUTED:
+        _add_first(report, actor, kind)
     publish_report(report, actor=actor)
     return [f"Published report: /reports/{report.pk}/ (PDF: /reports/{report.pk}/pdf/)"]
+
+
+def _add_first(report: Report, actor: Any, kind: str) -> None:
+    params = kind_of(kind).params(actor, report.process)
+    if not params or not params[0].choices:
+        return
+    # Nothing of that kind ready in the demo (a theme run still queued): the report goes without.
+    with suppress(BlockRefused):
+        add_block(report, actor=actor, kind=kind, params=params[0].choices[0][2])

@@ -83,9 +83,13 @@ def drafts(request: HttpRequest, process: Process, slug: str) -> HttpResponse:
 def _compose_page(
     request: HttpRequest, report: Report, mismatches: list[str] | None = None, status: int = 200
 ) -> HttpResponse:
+    labels = {k.name: k.label for k in kinds()}
+    blocks = list(report.blocks.all())
+    for block in blocks:
+        block.label = labels.get(block.kind, block.kind)  # type: ignore[attr-defined]
     context = {
         "report": report,
-        "blocks": report.blocks.all(),
+        "blocks": blocks,
         "sources": sources_of(report),
         "kinds": kinds(),
         "mismatches": mismatches or [],

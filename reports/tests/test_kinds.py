@@ -245,3 +245,20 @@ def test_choices_offer_only_what_the_author_may_see(world):
         params = kind_of(kind).params
         assert params(world["staff"], world["process"])[0].choices, kind
         assert params(boss, world["other"])[0].choices == [], kind
+
+
+def test_the_add_page_offers_the_theme_run_and_refuses_a_foreign_one(world, client):
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    client.force_login(world["staff"])
+    add = reverse("reports:add_block", args=[report.pk])
+    page = client.get(add, {"kind": "themes"}).content.decode()
+    assert f'<option value="{world["run"].pk}">' in page
+    assert client.post(add, {"kind": "themes", "run": world["run"].pk}).status_code == 302
+    compose = client.get(reverse("reports:compose", args=[report.pk])).content.decode()
+    assert "Themes with their quotes" in compose
+    boss = make_user("boss@example.org", role="secretariat", process=world["other"])
+    elsewhere = create_report(world["other"], actor=boss, title="E")
+    client.force_login(boss)
+    add = reverse("reports:add_block", args=[elsewhere.pk])
+    assert client.post(add, {"kind": "themes", "run": world["run"].pk}).status_code == 400
+    assert not elsewhere.blocks.exists()

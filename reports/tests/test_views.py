@@ -129,3 +129,12 @@ def test_compose_pages_are_404_for_others(client, world):  # noqa: F811
         for method, url, data in urls:
             assert getattr(client, method)(url, data).status_code == 404, (user, url)
     assert report.blocks.count() == 3 and Report.objects.get(pk=report.pk).status == "draft"
+
+
+def test_drafts_page_pins_its_queries(client, world, django_assert_max_num_queries):  # noqa: F811
+    for _ in range(3):
+        _report(world)
+    _login(client, world["staff"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("reports:drafts", args=[world["process"].slug]))
+    assert page.content.decode().count("What we heard") == 3
