@@ -22,7 +22,7 @@ class Param:
 
     name: str
     label: str
-    widget: str = "select"  # "select", "text" (a long text) or "number"
+    widget: str = "select"  # "select", "text" (a long text), "line" (optional) or "number"
     choices: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
 
@@ -164,17 +164,37 @@ def _answer_text(response: Response, field: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _offsets(text: str, params: dict[str, Any]) -> tuple[int, int]:
+    """The quote's offsets: as given, else where the quoted passage is in the answer."""
+    wanted = params.get("quote")
+    if "start" not in params and "end" not in params and isinstance(wanted, str) and wanted:
+        found = text.find(wanted)
+        if found < 0:
+            raise BlockRefused(
+                _("“%s” is not in that answer: quote it exactly, as it was written.") % wanted[:200]
+            )
+        return found, found + len(wanted)
+    try:
+        return int(params.get("start", 0)), int(params.get("end", len(text)))
+    except (TypeError, ValueError):
+        raise BlockRefused(_("The quote's offsets must be whole numbers.")) from None
+
+
 def _build_quote(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
     consultation = _consultation(author, process, params)
     response = consultation.responses.filter(pk=_id(params.get("response_id"))).first()
     field = str(params.get("field", ""))
     text = _answer_text(response, field) if response else ""
-    try:
-        start, end = int(params.get("start", 0)), int(params.get("end", len(text)))
-    except (TypeError, ValueError):
-        raise BlockRefused(_("The quote's offsets must be whole numbers.")) from None
+    start, end = _offsets(text, params)
     if response is None or not text or not 0 <= start < end <= len(text):
         raise BlockRefused(_("There is no answer text at those offsets to quote."))
+    wanted = params.get("quote")
+    if wanted not in (None, "") and wanted != text[start:end]:
+        # A quote typed or edited by hand is refused: a report quotes exactly, or not at all.
+        raise BlockRefused(
+            _("“%(quote)s” is not the text of that answer at %(start)s–%(end)s: quote it exactly.")
+            % {"quote": str(wanted)[:200], "start": start, "end": end}
+        )
     snapshot = {"quote": text[start:end], "response_id": response.pk, "field": field}
     snapshot |= {"start": start, "end": end, "consultation": consultation.title}
     return snapshot, [_stamp(consultation), _stamp(response) | {"updated_at": None}]
@@ -213,6 +233,7 @@ def _quote_params(author: Any, process: Any) -> list[Param]:
                 choices.append((f"{response.pk}:{name}", label, params | {"field": name}))
     return [
         Param("answer", _("Answer"), choices=choices),
+        Param("quote", _("The passage, exactly as written (or leave empty)"), widget="line"),
         Param("start", _("First character (from 0)"), widget="number"),
         Param("end", _("After the last character"), widget="number"),
     ]

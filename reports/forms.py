@@ -36,6 +36,8 @@ class BlockForm(forms.Form):
 def _field(param: Param) -> forms.Field:
     if param.widget == "text":
         return forms.CharField(label=param.label, widget=forms.Textarea(attrs={"rows": 6}))
+    if param.widget == "line":
+        return forms.CharField(label=param.label, required=False, strip=False, max_length=5000)
     if param.widget == "number":
         return forms.IntegerField(label=param.label, min_value=0, required=False)
     choices = [(value, label) for value, label, _params in param.choices]

@@ -168,3 +168,32 @@ def test_move_and_remove_are_audited_and_keep_positions_dense(world):
     with pytest.raises(BlockRefused):
         remove_block(report.blocks.first(), actor=outsider)
     assert report.blocks.count() == 2
+
+
+def test_a_quote_edited_by_hand_is_refused_and_an_exact_one_found(world):
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    base = {"consultation_id": world["c"].pk, "response_id": world["r"].pk, "field": "comment"}
+    for quote in ("Public-private partnerships need oversight.", "need Independent oversight"):
+        with pytest.raises(BlockRefused, match="quote it exactly"):
+            add_block(
+                report,
+                actor=world["staff"],
+                kind="consultation_quote",
+                params=base | {"quote": quote},
+            )
+    with pytest.raises(BlockRefused, match="quote it exactly"):
+        add_block(
+            report,
+            actor=world["staff"],
+            kind="consultation_quote",
+            params=base | {"quote": "Edited", "start": 0, "end": 6},
+        )
+    assert not report.blocks.exists()
+    block = add_block(
+        report,
+        actor=world["staff"],
+        kind="consultation_quote",
+        params=base | {"quote": "independent oversight"},
+    )
+    assert block.snapshot["start"] == COMMENT.index("independent")
+    assert block.snapshot["quote"] == "independent oversight"

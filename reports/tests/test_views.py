@@ -138,3 +138,17 @@ def test_drafts_page_pins_its_queries(client, world, django_assert_max_num_queri
     with django_assert_max_num_queries(12):
         page = client.get(reverse("reports:drafts", args=[world["process"].slug]))
     assert page.content.decode().count("What we heard") == 3
+
+
+def test_a_quote_edited_by_hand_on_the_page_is_a_clear_error(client, world):  # noqa: F811
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    _login(client, world["staff"])
+    add = reverse("reports:add_block", args=[report.pk])
+    answer = f"{world['r'].pk}:comment"
+    assert answer in client.get(add, {"kind": "consultation_quote"}).content.decode()
+    refused = client.post(add, {"kind": "consultation_quote", "answer": answer, "quote": "Edited"})
+    assert refused.status_code == 400 and "quote it exactly" in refused.content.decode()
+    assert not report.blocks.exists()
+    taken = {"kind": "consultation_quote", "answer": answer, "quote": "independent oversight"}
+    assert client.post(add, taken).status_code == 302
+    assert report.blocks.get().snapshot["quote"] == "independent oversight"
