@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Identity
-from .models import Consultation, Draft, Invitee, Participation, Response
+from .models import Attachment, Consultation, Draft, Invitee, Participation, Response
 from .selectors import participation_digest
 
 TITLE = _("Consultations")
@@ -45,6 +45,7 @@ def export(user: Any) -> dict[str, Any]:
     responses = (
         Response.objects.filter(respondent=user)
         .select_related("consultation", "organisation")
+        .prefetch_related("attachments")
         .order_by("pk")
     )
     drafts = Draft.objects.filter(respondent=user).select_related("consultation").order_by("pk")
@@ -61,6 +62,15 @@ def export(user: Any) -> dict[str, Any]:
                 "language": r.language,
                 "submitted": _when(r.submitted_at),
                 "answers": r.answers,
+                "files": [
+                    {
+                        "question": a.question,
+                        "file_name": a.original_name,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                    }
+                    for a in r.attachments.all()
+                ],
             }
             for r in responses
         ],
@@ -93,6 +103,8 @@ def erase(user: Any) -> dict[str, int]:
     # Not counted in what is returned (the erasure's audit entry): beside the responses that
     # name the person, a count of participations would say how many anonymous ones they gave.
     Participation.objects.filter(digest__in=answered).delete()
+    # A file's name often says whose it is: the files stay with the response, unnamed.
+    Attachment.objects.filter(response__respondent=user).update(original_name="")
     return {
         "responses_unlinked": Response.objects.filter(respondent=user).update(respondent=None),
         "drafts": Draft.objects.filter(respondent=user).delete()[0],
@@ -111,6 +123,8 @@ def retain(process: Any, now: datetime) -> int:
         done += Draft.objects.filter(consultation__process=process).delete()[0]
     if now >= closed + timedelta(days=process.retain_identities_days):
         responses = Response.objects.filter(consultation__process=process)
+        named = Attachment.objects.filter(response__in=responses.exclude(respondent=None))
+        named.exclude(original_name="").update(original_name="")
         done += responses.filter(respondent__isnull=False).update(respondent=None)
         done += (
             responses.filter(consultation__identity=Identity.CONFIDENTIAL)

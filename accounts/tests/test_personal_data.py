@@ -531,3 +531,34 @@ def test_erasure_forgets_anonymous_participation_without_counting_it(client, wor
     assert Response.objects.filter(pk=world["anonymous_response"].pk).exists()
     erased = AuditEntry.objects.get(action="accounts.user.erased")
     assert "participations" not in json.dumps(erased.data)
+
+
+def test_files_given_in_answers_are_listed_and_lose_their_names_on_erasure(client, world):
+    from django.utils import timezone
+
+    from consultations.models import Attachment
+
+    response = world["response"]
+    attachment = Attachment.objects.create(
+        consultation=response.consultation,
+        response=response,
+        question="comment",
+        name="r4nd0m",
+        file=f"consultations/{response.consultation_id}/r4nd0m",
+        content_type="application/pdf",
+        size=1234,
+        original_name="amina-diallo-cv.pdf",
+        received_on=timezone.now().date(),
+    )
+    held = _download(client, world["person"])["data"]["consultations"]["responses"][0]
+    assert held["files"] == [
+        {
+            "question": "comment",
+            "file_name": "amina-diallo-cv.pdf",
+            "content_type": "application/pdf",
+            "size": 1234,
+        }
+    ]
+    _erase(client, world["person"])
+    attachment.refresh_from_db()
+    assert attachment.response_id == response.pk and attachment.original_name == ""
