@@ -86,7 +86,7 @@ def _build_themes(author: Any, process: Any, params: dict[str, Any]) -> Snapshot
         "themes": [
             {
                 "number": theme.number,
-                "label": theme.label or ", ".join(theme.terms[:5]),
+                "label": theme.label or ", ".join(theme.terms[:5]) or _("Theme %s") % theme.number,
                 "size": theme.size,
                 "quotes": [
                     {"response_id": q.response_id, "path": q.path, "entry": q.entry}

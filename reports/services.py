@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record
@@ -38,6 +39,9 @@ def add_block(report: Report, *, actor: Any, kind: str, params: dict[str, Any]) 
     _check(actor, report.process)
     if report.status != ReportStatus.DRAFT:
         raise AlreadyPublished(_("A published report is not changed."))
+    # The snapshot's labels are in the author's language; it is checked again in that language.
+    params = {k: v for k, v in params.items() if k != "language"}
+    params["language"] = translation.get_language() or settings.LANGUAGE_CODE
     snapshot, sources = kind_of(kind).build(actor, report.process, dict(params))
     with transaction.atomic():
         last = report.blocks.aggregate(last=Max("position"))["last"]
@@ -60,7 +64,9 @@ def mismatches_of(report: Report, actor: Any) -> list[str]:
     found: list[str] = []
     for block in report.blocks.order_by("position"):
         verify = kind_of(block.kind).verify
-        for problem in verify(actor, report.process, block.params, block.snapshot):
+        with translation.override(block.params.get("language") or settings.LANGUAGE_CODE):
+            problems = verify(actor, report.process, block.params, block.snapshot)
+        for problem in problems:
             found.append(
                 _("block %(position)s: %(problem)s")
                 % {"position": block.position, "problem": problem}

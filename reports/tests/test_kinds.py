@@ -262,3 +262,14 @@ def test_the_add_page_offers_the_theme_run_and_refuses_a_foreign_one(world, clie
     add = reverse("reports:add_block", args=[elsewhere.pk])
     assert client.post(add, {"kind": "themes", "run": world["run"].pk}).status_code == 400
     assert not elsewhere.blocks.exists()
+
+
+def test_composed_in_one_language_and_published_in_another(world):
+    from django.utils import translation
+
+    report = create_report(world["process"], actor=world["staff"], title="Evidence")
+    with translation.override("fr"):
+        for kind, params in _params(world).items():
+            add_block(report, actor=world["staff"], kind=kind, params=params)
+    with translation.override("en"):
+        assert publish_report(report, actor=world["staff"]).status == "published"
