@@ -273,3 +273,30 @@ def test_composed_in_one_language_and_published_in_another(world):
             add_block(report, actor=world["staff"], kind=kind, params=params)
     with translation.override("en"):
         assert publish_report(report, actor=world["staff"]).status == "published"
+
+
+def test_unfinished_analyses_and_people_who_do_not_compose_are_refused(world):
+    from analysis.models import OpinionMap, ThemeRun
+
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    ThemeRun.objects.filter(pk=world["run"].pk).update(state="running")
+    OpinionMap.objects.filter(deliberation=world["d"]).update(state="queued")
+    for kind in ("themes", "opinion_groups"):
+        with pytest.raises(BlockRefused):
+            add_block(report, actor=world["staff"], kind=kind, params=_params(world)[kind])
+    person = make_user("person@example.org")
+    for kind, params in _params(world).items():
+        with pytest.raises(BlockRefused):
+            add_block(report, actor=person, kind=kind, params=params)
+    assert not report.blocks.exists()
+
+
+def test_an_analysis_that_changed_after_the_snapshot_is_refused(world):
+    from analysis.models import Theme
+
+    report = _report(world)
+    theme = Theme.objects.filter(run=world["run"]).order_by("number").first()
+    Theme.objects.filter(pk=theme.pk).update(size=theme.size + 10)
+    with pytest.raises(ReportMismatch) as refused:
+        publish_report(report, actor=world["staff"])
+    assert any("themes[1].size" in m for m in refused.value.mismatches)
