@@ -6,7 +6,9 @@ are also found again in the text they were cut from."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.disclosure import Cell, protect, suppress
@@ -43,7 +45,10 @@ def _rebuilt(build: Any) -> Any:
 
     def verify(author: Any, process: Any, params: dict[str, Any], snapshot: dict[str, Any]):
         try:
-            live, _sources = build(author, process, params)
+            # Built again in the language it was built in (its labels are translated); what
+            # differs is said in the language of the person publishing.
+            with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+                live, _sources = build(author, process, params)
         except BlockRefused as exc:
             return [str(exc)]
         found: list[str] = []

@@ -64,9 +64,7 @@ def mismatches_of(report: Report, actor: Any) -> list[str]:
     found: list[str] = []
     for block in report.blocks.order_by("position"):
         verify = kind_of(block.kind).verify
-        with translation.override(block.params.get("language") or settings.LANGUAGE_CODE):
-            problems = verify(actor, report.process, block.params, block.snapshot)
-        for problem in problems:
+        for problem in verify(actor, report.process, block.params, block.snapshot):
             found.append(
                 _("block %(position)s: %(problem)s")
                 % {"position": block.position, "problem": problem}
