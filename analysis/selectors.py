@@ -183,3 +183,22 @@ def theme_run_for(viewer: Any, run_id: int) -> tuple[ThemeRun, list[ThemeView]]:
     if run is None or run.state != "ready" or not may_see_themes(viewer, run.consultation):
         raise Http404
     return run, themes_of(run, viewer)
+
+
+# For reports -------------------------------------------------------------------------------------
+
+
+def campaigns_in(consultation: Any, *, threshold: float | None = None) -> list[dict[str, Any]]:
+    """Per written question of a consultation: its campaigns (near-identical answers) and exact
+    duplicates, at the default similarity unless told."""
+    from .campaigns import DEFAULT_THRESHOLD, consultation_campaigns
+
+    chosen = DEFAULT_THRESHOLD if threshold is None else threshold
+    return consultation_campaigns(consultation, threshold=chosen)
+
+
+def quote_source(answers: dict[str, Any], path: str, entry: int) -> str | None:
+    """The text a theme quote was cut from: a response's answer at `path` (entry of a repeat)."""
+    from .texts import stored_text
+
+    return stored_text(answers, path, entry)

@@ -110,8 +110,7 @@ def _build_themes(author: Any, process: Any, params: dict[str, Any]) -> Snapshot
 
 def _quotes_in_their_source(author: Any, snapshot: dict[str, Any]) -> list[str]:
     """Each quote is still the text stored in its response at its offsets."""
-    from analysis.selectors import theme_run_for
-    from analysis.texts import stored_text
+    from analysis.selectors import quote_source, theme_run_for
     from consultations.selectors import responses_of
 
     try:
@@ -125,7 +124,7 @@ def _quotes_in_their_source(author: Any, snapshot: dict[str, Any]) -> list[str]:
     for q in quotes:
         start, end, text = q.get("start"), q.get("end"), q.get("text")
         stored = answers.get(q.get("response_id")) or {}
-        source = stored_text(stored, str(q.get("path")), _id(q.get("entry")))
+        source = quote_source(stored, str(q.get("path")), _id(q.get("entry")))
         ok = isinstance(start, int) and isinstance(end, int) and source is not None
         if not ok or source[start:end] != text:  # type: ignore[index]
             found.append(
@@ -225,11 +224,12 @@ register(
 
 
 def _build_campaigns(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
-    from analysis.campaigns import DEFAULT_THRESHOLD, consultation_campaigns
+    from analysis.selectors import campaigns_in
 
     consultation = _consultation(author, process, params)
+    found = campaigns_in(consultation)
     questions = []
-    for question in consultation_campaigns(consultation, threshold=DEFAULT_THRESHOLD):
+    for question in found:
         report = question["report"]
         questions.append(
             {
@@ -243,7 +243,8 @@ def _build_campaigns(author: Any, process: Any, params: dict[str, Any]) -> Snaps
                 ],
             }
         )
-    snapshot = {"consultation": consultation.title, "threshold": DEFAULT_THRESHOLD}
+    threshold = found[0]["report"].threshold if found else None
+    snapshot = {"consultation": consultation.title, "threshold": threshold}
     return snapshot | {"questions": questions}, [_stamp(consultation)]
 
 
