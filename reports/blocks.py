@@ -223,14 +223,17 @@ def _verify_quote(
 
 def _quote_params(author: Any, process: Any) -> list[Param]:
     """The written answers to quote from, the first few hundred of this process."""
+    from consultations.selectors import responses_of
+
     choices = []
-    responses = Response.objects.filter(consultation__in=_consultations(author, process))
-    for response in responses.select_related("consultation").order_by("id")[:300]:
-        for name, value in (response.answers or {}).items():
-            if isinstance(value, str) and len(value.split()) >= 3:
-                label = f"{response.consultation.title} · {response.pk} · {name}: {value[:60]}"
-                params = {"consultation_id": response.consultation_id, "response_id": response.pk}
-                choices.append((f"{response.pk}:{name}", label, params | {"field": name}))
+    for consultation in _consultations(author, process):
+        rows = responses_of(consultation).order_by("id").values_list("id", "answers")[:300]
+        for pk, answers in rows:
+            for name, value in (answers or {}).items():
+                if isinstance(value, str) and len(value.split()) >= 3:
+                    label = f"{consultation.title} · {pk} · {name}: {value[:60]}"
+                    params = {"consultation_id": consultation.pk, "response_id": pk}
+                    choices.append((f"{pk}:{name}", label, params | {"field": name}))
     return [
         Param("answer", _("Answer"), choices=choices),
         Param("quote", _("The passage, exactly as written (or leave empty)"), widget="line"),
