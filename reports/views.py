@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.models import Process
 from core.permissions import permission_required, public_view
-from core.selectors import process_for
+from core.selectors import process_for, processes_run_by
 
 from . import services
 from .blocks import kinds
@@ -25,9 +25,11 @@ from .selectors import block_in, draft_for, drafts_of, report_for, reports_visib
 
 @public_view
 def report_list(request: HttpRequest) -> HttpResponse:
-    """The reports the viewer may read."""
+    """The reports the viewer may read; for the secretariat, the way to compose them."""
     reports = reports_visible_to(request.user).order_by("-published_at", "-id")[:200]
-    return render(request, "reports/list.html", {"reports": reports})
+    # The processes whose reports the viewer composes: the way to their drafts.
+    running = processes_run_by(request.user)[:50] if request.user.is_authenticated else []
+    return render(request, "reports/list.html", {"reports": reports, "running": running})
 
 
 @public_view

@@ -152,3 +152,12 @@ def test_a_quote_edited_by_hand_on_the_page_is_a_clear_error(client, world):  # 
     taken = {"kind": "consultation_quote", "answer": answer, "quote": "independent oversight"}
     assert client.post(add, taken).status_code == 302
     assert report.blocks.get().snapshot["quote"] == "independent oversight"
+
+
+def test_the_list_leads_the_secretariat_to_its_drafts(client, world):  # noqa: F811
+    report = _report(world)
+    drafts = reverse("reports:drafts", args=[world["process"].slug])
+    assert drafts not in client.get(reverse("reports:list")).content.decode()
+    _login(client, world["staff"])
+    page = client.get(reverse("reports:list")).content.decode()
+    assert drafts in page and reverse("reports:compose", args=[report.pk]) in page
