@@ -297,3 +297,8 @@ CELERY_BEAT_SCHEDULE["apply-retention"] = {
     "task": "core.tasks.apply_retention",
     "schedule": 60 * 60 * 24,
 }
+# Files uploaded for answers never sent, once their consultation has closed.
+CELERY_BEAT_SCHEDULE["discard-unclaimed-files"] = {
+    "task": "consultations.tasks.discard_unclaimed_files",
+    "schedule": 60 * 60 * 24,
+}

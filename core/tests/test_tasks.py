@@ -59,3 +59,20 @@ def test_a_failing_mail_server_does_not_break_sign_up(client, settings, caplog):
     assert response.status_code == 302
     assert User.objects.filter(email="new@example.org").exists()
     assert "could not be queued or failed inline" in caplog.text
+
+
+def test_every_task_on_the_beat_schedule_is_a_registered_task():
+    from django.conf import settings
+
+    from config import celery_app
+
+    celery_app.loader.import_default_modules()
+    missing = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in celery_app.tasks
+    ]
+    assert missing == []
+    assert "consultations.tasks.discard_unclaimed_files" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
