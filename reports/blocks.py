@@ -71,9 +71,10 @@ def _stamp(obj: Any) -> dict[str, Any]:
 def _id(value: Any) -> int:
     """An id from a block's parameters; what is not a whole number finds nothing."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        found = int(value)
+    except (TypeError, ValueError, OverflowError):
         return -1
+    return found if 0 < found < 2**63 else -1  # beyond a database integer: nothing either
 
 
 def _consultations(author: Any, process: Any) -> Any:
@@ -102,7 +103,8 @@ def _consultation(author: Any, process: Any, params: dict[str, Any]) -> Consulta
 
 
 def _build_text(author: Any, process: Any, params: dict[str, Any]) -> Snapshot:
-    text = str(params.get("markdown", "")).strip()
+    value = params.get("markdown")
+    text = value.strip() if isinstance(value, str) else ""
     if not text:
         raise BlockRefused(_("A text block needs some text."))
     return {"markdown": text}, []
@@ -176,7 +178,7 @@ def _offsets(text: str, params: dict[str, Any]) -> tuple[int, int]:
         return found, found + len(wanted)
     try:
         return int(params.get("start", 0)), int(params.get("end", len(text)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BlockRefused(_("The quote's offsets must be whole numbers.")) from None
 
 

@@ -112,3 +112,21 @@ def test_composing_from_the_other_side(client, world):  # noqa: F811
     assert Report.objects.count() == 1 and report.blocks.count() == 3
     publish_report(report, actor=world["staff"])
     assert _post(client, f"/api/v1/reports/{report.pk}/publish", {}, other).status_code == 403
+
+
+def test_odd_parameters_are_422_never_a_500(client, world):  # noqa: F811
+    report = create_report(world["process"], actor=world["staff"], title="R")
+    path = f"/api/v1/reports/{report.pk}/blocks"
+    headers = {**_bearer(world["staff"]), "content_type": "application/json"}
+    quote = f'"consultation_id": {world["c"].pk}, "response_id": {world["r"].pk}'
+    quote += ', "field": "comment"'
+    for body in (
+        '{"kind": "themes", "params": {"run_id": 100000000000000000000000000000}}',
+        '{"kind": "consultation_responses", "params": {"consultation_id": [1]}}',
+        '{"kind": "consultation_quote", "params": {' + quote + ', "start": Infinity}}',
+        '{"kind": "consultation_quote", "params": {' + quote + ', "quote": {"a": 1}}}',
+        '{"kind": "text", "params": {"markdown": null}}',
+    ):
+        answer = client.post(path, body, **headers)
+        assert answer.status_code == 422, body
+    assert not report.blocks.exists()
