@@ -16,7 +16,7 @@ from core.permissions import has_perm
 from core.selectors import process_for
 
 from . import selectors, services
-from .exceptions import AlreadyPublished, BlockRefused, ReportMismatch
+from .exceptions import AlreadyPublished, BlockRefused, ReportError, ReportMismatch
 from .permissions import COMPOSE
 from .rendering import to_pdf
 
@@ -178,7 +178,7 @@ def add_block(request: HttpRequest, pk: int, payload: BlockIn) -> Status[dict[st
 
 @router.post(
     "/reports/{pk}/publish",
-    response=responses({200: ReportSummary}, 401, 403, 404, 409),
+    response=responses({200: ReportSummary}, 401, 403, 404, 409, 422),
     auth=required_auth,
     summary="Publish a report",
 )
@@ -188,5 +188,5 @@ def publish_report(request: HttpRequest, pk: int) -> dict[str, Any]:
     report = _composing(request, _report(request, pk))
     try:
         return _summary(services.publish_report(report, actor=request.user))
-    except (ReportMismatch, AlreadyPublished) as exc:
+    except ReportError as exc:
         raise _refused(exc, "") from None
