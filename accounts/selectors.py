@@ -116,7 +116,9 @@ def personal_data_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "key": f"{provider.name}-{key}".replace("_", "-"),
                     "title": provider.labels.get(key, key.replace("_", " ").capitalize()),
                     "items": [
-                        data_pairs(item) if isinstance(item, dict) else [("", str(item))]
+                        [(_field_label(f), v) for f, v in data_pairs(item)]
+                        if isinstance(item, dict)
+                        else [("", str(item))]
                         for item in items
                     ],
                 }
@@ -130,3 +132,9 @@ def erasure_refusals(user: Any) -> list[str]:
     from core.personal import refusals
 
     return refusals(user)
+
+
+def _field_label(field: str) -> str:
+    """A stored field's name as a reader writes it: "data.display_name" → "Data › display name"."""
+    words = field.replace("_", " ").replace(".", " › ")
+    return words[:1].upper() + words[1:]
