@@ -60,7 +60,9 @@ def _draft(request: HttpRequest, pk: int, **kwargs: Any) -> Report:
     return draft_for(request.user, pk)
 
 
-def _drafts_page(request: HttpRequest, process: Process, form: ReportForm, status: int = 200):
+def _drafts_page(
+    request: HttpRequest, process: Process, form: ReportForm, status: int = 200
+) -> HttpResponse:
     context = {"process": process, "reports": drafts_of(process, request.user), "form": form}
     return render(request, "reports/drafts.html", context, status=status)
 
