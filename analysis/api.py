@@ -241,7 +241,9 @@ class ThemeRunIn(Schema):
 
 
 class QuoteOut(Schema):
-    response: int
+    response: int | None = Field(..., description="the response, for a consultation's answers")
+    submission: str | None = Field(None, description="the submission's public id, on a revision")
+    statement: int | None = Field(None, description="the statement's number, in a deliberation")
     path: str
     entry: int
     start: int
@@ -263,7 +265,16 @@ class ThemeRunDetailOut(ThemeRunOut):
     themes: list[ThemeOut]
 
 
-def _run_payload(run: Any) -> dict[str, Any]:
+def _themes_url(source: Any) -> str:
+    kind = selectors.source_kind(source)
+    if kind == "revision":
+        return f"/texts/{source.text.slug}/revisions/{source.number}/themes/"
+    if kind == "deliberation":
+        return f"/deliberations/{source.slug}/themes/"
+    return f"/consultations/{source.slug}/themes/"
+
+
+def _run_payload(run: Any, source: Any) -> dict[str, Any]:
     return {
         "id": run.pk,
         "question": run.question,
@@ -273,77 +284,66 @@ def _run_payload(run: Any) -> dict[str, Any]:
         "progress": run.progress,
         "texts": run.texts,
         "created_at": run.created_at.isoformat(),
-        "url": f"/consultations/{run.consultation.slug}/themes/{run.pk}/",
+        "url": f"{_themes_url(source)}{run.pk}/",
     }
 
 
+def _refuse(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise AuthenticationError()
+    raise ApiError(403, "You may not do this.")
+
+
+def _theme_source(request: HttpRequest, source: Any, *, manage: bool = False) -> Any:
+    """The source if the viewer may see its themes (start runs, with manage); else 401/403."""
+    if manage:
+        allowed = selectors.may_start_themes(request.user, source)
+    else:
+        allowed = selectors.may_see_themes(request.user, source)
+    if not allowed:
+        _refuse(request)
+    return source
+
+
 def _theme_consultation(request: HttpRequest, slug: str, *, manage: bool = False) -> Any:
-    from consultations.permissions import MANAGE
     from consultations.selectors import consultation_for
 
-    consultation = consultation_for(request.user, slug)
-    allowed = (
-        has_perm(request.user, MANAGE, consultation)
-        if manage
-        else selectors.may_see_themes(request.user, consultation)
-    )
-    if not allowed:
-        if not request.user.is_authenticated:
-            raise AuthenticationError()
-        raise ApiError(403, "You may not do this.")
-    return consultation
+    return _theme_source(request, consultation_for(request.user, slug), manage=manage)
 
 
-@router.get(
-    "/consultations/{slug}/theme-runs",
-    response=responses({200: list[ThemeRunOut]}, 401, 403, 404),
-    summary="List a consultation's theme runs",
-    tags=["themes"],
-)
-@paginate(PagePagination)
-def list_theme_runs(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
-    """Theme runs of a consultation, newest first."""
-    consultation = _theme_consultation(request, slug)
-    runs = selectors.theme_runs_of(consultation).select_related("consultation")
-    return [_run_payload(run) for run in runs]
+def _theme_revision(request: HttpRequest, slug: str, number: int, *, manage: bool = False) -> Any:
+    from drafts.selectors import revision_for
+
+    return _theme_source(request, revision_for(request.user, slug, number), manage=manage)
 
 
-@router.post(
-    "/consultations/{slug}/theme-runs",
-    response=responses({201: ThemeRunOut}, 401, 403, 404, 422),
-    summary="Find themes in a free-text question's answers",
-    tags=["themes"],
-)
-def post_theme_run(request: HttpRequest, slug: str, payload: ThemeRunIn) -> HttpResponse:
-    """Start a run (inline without a broker); poll the run for its progress."""
-    consultation = _theme_consultation(request, slug, manage=True)
+def _theme_deliberation(request: HttpRequest, slug: str, *, manage: bool = False) -> Any:
+    return _theme_source(request, selectors.deliberation_for(request.user, slug), manage=manage)
+
+
+def _list_runs(source: Any) -> list[dict[str, Any]]:
+    return [_run_payload(run, source) for run in selectors.theme_runs_of(source)]
+
+
+def _started(source: Any, start: Any) -> HttpResponse:
     try:
-        run = services.start_theme_run(consultation, actor=request.user, question=payload.question)
+        run = start()
     except AnalysisError as exc:
         raise ApiError(422, str(exc)) from None
     run.refresh_from_db()
-    return JsonResponse(_run_payload(run), status=201)
+    return JsonResponse(_run_payload(run, source), status=201)
 
 
-@router.get(
-    "/consultations/{slug}/theme-runs/{run_id}",
-    response=responses({200: ThemeRunDetailOut}, 401, 403, 404),
-    summary="A theme run with its themes and quotes",
-    tags=["themes"],
-)
-def get_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any]:
-    """Themes with labels, sizes (small cells suppressed) and, for the secretariat, exact
-    quotes as offsets into the stored answer."""
+def _run_detail(request: HttpRequest, source: Any, run_id: int) -> dict[str, Any]:
     from django.http import Http404
 
-    consultation = _theme_consultation(request, slug)
     try:
-        run = selectors.theme_run_in(consultation, request.user, run_id)
+        run = selectors.theme_run_in(source, request.user, run_id)
     except Http404:
         raise ApiError(404, "Not found.") from None
     themes = selectors.themes_of(run, request.user) if run.state == "ready" else []
     return {
-        **_run_payload(run),
+        **_run_payload(run, source),
         "themes": [
             {
                 "number": t.number,
@@ -354,7 +354,9 @@ def get_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any
                 "by_region": {key: cell for key, _label, cell in t.by_region},
                 "quotes": [
                     {
-                        "response": q.response_id,
+                        "response": q.response_id or None,
+                        "submission": q.submission,
+                        "statement": q.statement,
                         "path": q.path,
                         "entry": q.entry,
                         "start": q.start,
@@ -367,3 +369,122 @@ def get_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any
             for t in themes
         ],
     }
+
+
+@router.get(
+    "/consultations/{slug}/theme-runs",
+    response=responses({200: list[ThemeRunOut]}, 401, 403, 404),
+    summary="List a consultation's theme runs",
+    tags=["themes"],
+)
+@paginate(PagePagination)
+def list_theme_runs(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Theme runs of a consultation, newest first."""
+    return _list_runs(_theme_consultation(request, slug))
+
+
+@router.post(
+    "/consultations/{slug}/theme-runs",
+    response=responses({201: ThemeRunOut}, 401, 403, 404, 422),
+    summary="Find themes in a free-text question's answers",
+    tags=["themes"],
+)
+def post_theme_run(request: HttpRequest, slug: str, payload: ThemeRunIn) -> HttpResponse:
+    """Start a run (inline without a broker); poll the run for its progress."""
+    consultation = _theme_consultation(request, slug, manage=True)
+    return _started(
+        consultation,
+        lambda: services.start_theme_run(
+            consultation, actor=request.user, question=payload.question
+        ),
+    )
+
+
+@router.get(
+    "/consultations/{slug}/theme-runs/{run_id}",
+    response=responses({200: ThemeRunDetailOut}, 401, 403, 404),
+    summary="A theme run with its themes and quotes",
+    tags=["themes"],
+)
+def get_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any]:
+    """Themes with labels, sizes (small cells suppressed) and, for the secretariat, exact
+    quotes as offsets into the stored answer."""
+    return _run_detail(request, _theme_consultation(request, slug), run_id)
+
+
+@router.get(
+    "/texts/{slug}/revisions/{number}/theme-runs",
+    response=responses({200: list[ThemeRunOut]}, 401, 403, 404),
+    summary="List a revision's theme runs",
+    tags=["themes"],
+)
+@paginate(PagePagination)
+def list_revision_theme_runs(request: HttpRequest, slug: str, number: int):  # type: ignore[no-untyped-def]
+    """Theme runs of a draft revision's published submissions, newest first."""
+    return _list_runs(_theme_revision(request, slug, number))
+
+
+@router.post(
+    "/texts/{slug}/revisions/{number}/theme-runs",
+    response=responses({201: ThemeRunOut}, 401, 403, 404, 422),
+    summary="Find themes in a revision's published submissions",
+    tags=["themes"],
+)
+def post_revision_theme_run(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Start a run on the published submissions' text (inline without a broker)."""
+    revision = _theme_revision(request, slug, number, manage=True)
+    return _started(
+        revision, lambda: services.start_revision_theme_run(revision, actor=request.user)
+    )
+
+
+@router.get(
+    "/texts/{slug}/revisions/{number}/theme-runs/{run_id}",
+    response=responses({200: ThemeRunDetailOut}, 401, 403, 404),
+    summary="A revision's theme run with its themes and quotes",
+    tags=["themes"],
+)
+def get_revision_theme_run(
+    request: HttpRequest, slug: str, number: int, run_id: int
+) -> dict[str, Any]:
+    """Themes with labels, sizes by constituency and region (small cells suppressed) and exact
+    quotes as offsets into the published submission's body."""
+    return _run_detail(request, _theme_revision(request, slug, number), run_id)
+
+
+@router.get(
+    "/deliberations/{slug}/theme-runs",
+    response=responses({200: list[ThemeRunOut]}, 401, 403, 404),
+    summary="List a deliberation's theme runs",
+    tags=["themes"],
+)
+@paginate(PagePagination)
+def list_deliberation_theme_runs(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Theme runs of a deliberation's accepted statements, newest first."""
+    return _list_runs(_theme_deliberation(request, slug))
+
+
+@router.post(
+    "/deliberations/{slug}/theme-runs",
+    response=responses({201: ThemeRunOut}, 401, 403, 404, 422),
+    summary="Find themes in a deliberation's accepted statements",
+    tags=["themes"],
+)
+def post_deliberation_theme_run(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start a run on the accepted statements (inline without a broker)."""
+    deliberation = _theme_deliberation(request, slug, manage=True)
+    return _started(
+        deliberation,
+        lambda: services.start_deliberation_theme_run(deliberation, actor=request.user),
+    )
+
+
+@router.get(
+    "/deliberations/{slug}/theme-runs/{run_id}",
+    response=responses({200: ThemeRunDetailOut}, 401, 403, 404),
+    summary="A deliberation's theme run with its themes and quotes",
+    tags=["themes"],
+)
+def get_deliberation_theme_run(request: HttpRequest, slug: str, run_id: int) -> dict[str, Any]:
+    """Themes with labels, sizes and exact quotes as offsets into the statements' text."""
+    return _run_detail(request, _theme_deliberation(request, slug), run_id)

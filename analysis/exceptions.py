@@ -97,3 +97,11 @@ class TooFewAnswers(AnalysisError):
             _("This question has %(found)s written answers; themes need at least %(needed)s.")
             % {"found": found, "needed": needed}
         )
+
+
+class TooFewTexts(AnalysisError):
+    def __init__(self, found: int, needed: int) -> None:
+        super().__init__(
+            _("There are %(found)s texts to read; themes need at least %(needed)s.")
+            % {"found": found, "needed": needed}
+        )

@@ -66,3 +66,7 @@ class ThemeRunForm(forms.Form):
     def __init__(self, *args: Any, questions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["question"].choices = questions
+
+
+class ThemeStartForm(forms.Form):
+    """Nothing to choose: a revision's submissions or a deliberation's statements are read."""

@@ -9,6 +9,7 @@ written in a transaction of its own. Votes carry no time finer than the day.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -213,13 +214,41 @@ class OpinionMap(models.Model):
         return self.state == MapState.READY and self.computed_version == self.version
 
 
+def exactly_one(*names: str) -> Q:
+    """The condition that exactly one of these foreign keys is set."""
+    condition = Q()
+    for name in names:
+        condition |= Q(**{f"{other}__isnull": other != name for other in names})
+    return condition
+
+
 class ThemeRun(TimeStampedModel):
-    """Themes found in the written answers to one text question of a consultation."""
+    """Themes found in one source of free text: the written answers to one text question of a
+    consultation, the published submissions on a draft revision, or the accepted statements of
+    a deliberation. Exactly one source is set."""
 
     consultation = models.ForeignKey(
         "consultations.Consultation",
         verbose_name=_("consultation"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="theme_runs",
+    )
+    revision = models.ForeignKey(
+        "drafts.Revision",
+        verbose_name=_("revision"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="theme_runs",
+    )
+    deliberation = models.ForeignKey(
+        Deliberation,
+        verbose_name=_("deliberation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="theme_runs",
     )
     question = models.CharField(_("question"), max_length=200)
@@ -248,8 +277,23 @@ class ThemeRun(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="analysis_themerun_progress_percent"
-            )
+            ),
+            models.CheckConstraint(
+                condition=exactly_one("consultation", "revision", "deliberation"),
+                name="analysis_themerun_one_source",
+            ),
         ]
+
+    @property
+    def source(self) -> Any:
+        """The consultation, revision or deliberation the texts come from."""
+        return self.consultation or self.revision or self.deliberation
+
+    @property
+    def source_kind(self) -> str:
+        if self.consultation_id:
+            return "consultation"
+        return "revision" if self.revision_id else "deliberation"
 
 
 class Theme(models.Model):
@@ -271,12 +315,17 @@ class Theme(models.Model):
 
 
 class ThemeQuote(models.Model):
-    """An exact quote: response.answers at `path` is the source, text == source[start:end]."""
+    """An exact quote, text == source[start:end], where the source is response.answers at
+    `path`, a submission's body or a statement's text: exactly one of them is set."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
     response = models.ForeignKey(
-        "consultations.Response", on_delete=models.CASCADE, related_name="+"
+        "consultations.Response", on_delete=models.CASCADE, null=True, related_name="+"
     )
+    submission = models.ForeignKey(
+        "drafts.Submission", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, null=True, related_name="+")
     path = models.CharField(max_length=200)
     entry = models.PositiveIntegerField(default=0)  # the entry of a repeat, 0 otherwise
     start = models.PositiveIntegerField()
@@ -288,5 +337,9 @@ class ThemeQuote(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="analysis_quote_not_empty"
-            )
+            ),
+            models.CheckConstraint(
+                condition=exactly_one("response", "submission", "statement"),
+                name="analysis_quote_one_source",
+            ),
         ]

@@ -1,9 +1,9 @@
 """Reads of deliberations, scoped to what the viewer may see."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from core.models import Process
 from core.permissions import has_perm
 
 from .choices import StatementStatus
-from .models import Deliberation, OpinionMap, Participant, Statement, ThemeRun
+from .models import Deliberation, OpinionMap, Participant, Statement, ThemeQuote, ThemeRun
 from .permissions import VIEW
 
 
@@ -88,14 +88,17 @@ def counts_of(deliberation: Deliberation) -> dict[str, int]:
 
 @dataclass
 class QuoteView:
-    """An exact quote: `text` is the stored answer at (response_id, path, entry)[start:end]."""
+    """An exact quote: `text` is the stored text [start:end]; the answer at (response_id, path,
+    entry), a submission's body (path "body") or a statement's text (path "text")."""
 
-    response_id: int
+    response_id: int  # 0 when the quote is not from a consultation's response
     path: str
     entry: int
     start: int
     end: int
     text: str
+    submission: str | None = None  # the submission's public id
+    statement: int | None = None  # the statement's number
 
 
 @dataclass
@@ -109,55 +112,116 @@ class ThemeView:
     quotes: list[QuoteView] = field(default_factory=list)
 
 
-def theme_runs_of(consultation: Any) -> QuerySet[ThemeRun]:
-    """A consultation's theme runs, newest first, with the number of themes each found."""
+def _source_field(source: Any) -> str:
+    from drafts.models import Revision
+
+    if isinstance(source, Deliberation):
+        return "deliberation"
+    return "revision" if isinstance(source, Revision) else "consultation"
+
+
+def source_kind(source: Any) -> str:
+    """ "consultation", "revision" or "deliberation": where a theme run's texts come from."""
+    return _source_field(source)
+
+
+def theme_runs_of(source: Any) -> QuerySet[ThemeRun]:
+    """A source's theme runs (consultation, revision or deliberation), newest first, with the
+    number of themes each found."""
     return (
-        ThemeRun.objects.filter(consultation=consultation)
+        ThemeRun.objects.filter(**{_source_field(source): source})
         .annotate(theme_count=Count("themes"))
         .order_by("-created_at", "-id")
     )
 
 
-def may_see_themes(viewer: Any, consultation: Any) -> bool:
+def may_start_themes(viewer: Any, source: Any) -> bool:
+    """The secretariat of the source's process starts runs."""
+    from consultations.permissions import MANAGE as MANAGE_CONSULTATION
+    from drafts.permissions import MANAGE as MANAGE_TEXT
+
+    from .permissions import MANAGE
+
+    kind = _source_field(source)
+    rule = {"consultation": MANAGE_CONSULTATION, "revision": MANAGE_TEXT}.get(kind, MANAGE)
+    return has_perm(viewer, rule, source)
+
+
+def may_see_themes(viewer: Any, source: Any) -> bool:
+    """A consultation's themes for whoever may read its results; a revision's for whoever may
+    read its compilation; a deliberation's for whoever may see the deliberation."""
     from consultations.permissions import VIEW_RESULTS
+    from drafts.permissions import VIEW as VIEW_TEXT
 
-    return has_perm(viewer, VIEW_RESULTS, consultation)
+    kind = _source_field(source)
+    rule = {"consultation": VIEW_RESULTS, "revision": VIEW_TEXT}.get(kind, VIEW)
+    return has_perm(viewer, rule, source)
 
 
-def may_see_quotes(viewer: Any, consultation: Any) -> bool:
-    """Quotes are written answers: the secretariat only, as in consultation results."""
+def may_see_quotes(viewer: Any, source: Any) -> bool:
+    """Quotes of written answers: the secretariat only, as in consultation results. Published
+    submissions and accepted statements are public to whoever may see the themes."""
     from consultations.permissions import MANAGE
 
-    return has_perm(viewer, MANAGE, consultation)
+    if _source_field(source) != "consultation":
+        return may_see_themes(viewer, source)
+    return has_perm(viewer, MANAGE, source)
 
 
-def theme_run_in(consultation: Any, viewer: Any, pk: int) -> ThemeRun:
-    """A run of this consultation if the viewer may see its themes; otherwise 404."""
-    found = ThemeRun.objects.filter(consultation=consultation, pk=pk).first()
-    if found is None or not may_see_themes(viewer, consultation):
+def suppresses_small_cells(source: Any) -> bool:
+    """Small cells are hidden as in the consultation's results; always for the other sources."""
+    if _source_field(source) == "consultation":
+        return bool(source.suppresses_small_cells)
+    return True
+
+
+def theme_run_in(source: Any, viewer: Any, pk: int) -> ThemeRun:
+    """A run of this source if the viewer may see its themes; otherwise 404."""
+    found = ThemeRun.objects.filter(**{_source_field(source): source}, pk=pk).first()
+    if found is None or not may_see_themes(viewer, source):
         raise Http404
     return found
 
 
-def _cells(counts: dict[str, int], choices: Any, size: int, suppress: bool) -> list[Any]:
+def _cells(counts: dict[str, int], labels: dict[str, Any], size: int, suppress: bool) -> list[Any]:
     keys = sorted(counts, key=lambda k: (-counts[k], k))
-    labels = dict(choices.choices)
     row = [size] + [counts[k] for k in keys]
     shown = protect([row], row, additive=False)[0] if suppress else row
     return [(k, str(labels.get(k, k or _("not given"))), shown[i + 1]) for i, k in enumerate(keys)]
 
 
+def _quote_view(quote: Any) -> QuoteView:
+    return QuoteView(
+        quote.response_id or 0,
+        quote.path,
+        quote.entry,
+        quote.start,
+        quote.end,
+        quote.text,
+        submission=quote.submission.public_id if quote.submission_id else None,
+        statement=quote.statement.number if quote.statement_id else None,
+    )
+
+
 def themes_of(run: ThemeRun, viewer: Any) -> list[ThemeView]:
     """The run's themes as the viewer may see them: sizes with small cells suppressed (outside
-    attributed mode), quotes only for the secretariat."""
+    attributed mode), quotes only for those who may read the texts."""
     from stakeholders.choices import OrganisationKind, Region
 
-    consultation = run.consultation
-    hide = consultation.suppresses_small_cells
-    quotes = may_see_quotes(viewer, consultation)
+    source = run.source
+    hide = suppresses_small_cells(source)
+    quotes = may_see_quotes(viewer, source)
+    kinds: dict[str, Any] = dict(OrganisationKind.choices)
+    if run.revision_id:
+        from drafts.selectors import constituency_labels
+
+        kinds = dict(constituency_labels())
+    regions: dict[str, Any] = dict(Region.choices)
     themes = run.themes.order_by("number")
     if quotes:
-        themes = themes.prefetch_related("quotes")
+        themes = themes.prefetch_related(
+            Prefetch("quotes", ThemeQuote.objects.select_related("submission", "statement"))
+        )
     found = []
     for theme in themes:
         view = ThemeView(
@@ -165,24 +229,37 @@ def themes_of(run: ThemeRun, viewer: Any) -> list[ThemeView]:
             label=theme.label,
             terms=list(theme.terms),
             size=suppress(theme.size, hide),
-            by_kind=_cells(theme.breakdown.get("kind", {}), OrganisationKind, theme.size, hide),
-            by_region=_cells(theme.breakdown.get("region", {}), Region, theme.size, hide),
+            by_kind=_cells(theme.breakdown.get("kind", {}), kinds, theme.size, hide),
+            by_region=_cells(theme.breakdown.get("region", {}), regions, theme.size, hide),
         )
         if quotes:
-            view.quotes = [
-                QuoteView(q.response_id, q.path, q.entry, q.start, q.end, q.text)
-                for q in theme.quotes.all()
-            ]
+            view.quotes = [_quote_view(q) for q in theme.quotes.all()]
         found.append(view)
     return found
 
 
-def theme_run_for(viewer: Any, run_id: int) -> tuple[ThemeRun, list[ThemeView]]:
-    """For reports: a ready run the viewer may see, with its themes (labels, sizes, quotes)."""
-    run = ThemeRun.objects.select_related("consultation__process").filter(pk=run_id).first()
+if TYPE_CHECKING:
+    from consultations.models import Consultation
+
+    class ConsultationThemeRun(ThemeRun):
+        """A run whose source is a consultation: what reports read."""
+
+        consultation: Consultation
+else:
+    ConsultationThemeRun = ThemeRun
+
+
+def theme_run_for(viewer: Any, run_id: int) -> tuple["ConsultationThemeRun", list[ThemeView]]:
+    """For reports: a ready consultation run the viewer may see, with its themes (labels,
+    sizes, quotes)."""
+    run = (
+        ThemeRun.objects.select_related("consultation__process")
+        .filter(pk=run_id, consultation__isnull=False)
+        .first()
+    )
     if run is None or run.state != "ready" or not may_see_themes(viewer, run.consultation):
         raise Http404
-    return run, themes_of(run, viewer)
+    return cast("ConsultationThemeRun", run), themes_of(run, viewer)
 
 
 # For reports -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .exceptions import (
     StatementNotVotable,
     StatusNotAllowed,
     TooFewAnswers,
+    TooFewTexts,
     UnknownQuestion,
     UnknownStatement,
 )
@@ -378,12 +379,63 @@ def start_theme_run(consultation: Any, *, actor: Any, question: str) -> ThemeRun
     return run
 
 
+def start_revision_theme_run(revision: Any, *, actor: Any) -> ThemeRun:
+    """Queue the search for themes in a draft revision's published submissions (their body:
+    written submissions' text and amendments' justifications; not the proposed wording)."""
+    from .texts import submissions_to
+
+    label = f"{revision.text.title} — {revision.title}"
+    found = submissions_to(revision)
+    return _start_run(
+        actor=actor,
+        process=revision.text.process,
+        count=sum(1 for a in found if tokens(a.text)),
+        fields={"revision": revision, "question": "body", "question_label": label[:500]},
+    )
+
+
+def start_deliberation_theme_run(deliberation: Any, *, actor: Any) -> ThemeRun:
+    """Queue the search for themes in a deliberation's accepted statements."""
+    from .texts import statements_to
+
+    found = statements_to(deliberation)
+    return _start_run(
+        actor=actor,
+        process=deliberation.process,
+        count=sum(1 for a in found if tokens(a.text)),
+        fields={
+            "deliberation": deliberation,
+            "question": "text",
+            "question_label": deliberation.title[:500],
+        },
+    )
+
+
+def _start_run(*, actor: Any, process: Any, count: int, fields: dict[str, Any]) -> ThemeRun:
+    from .tasks import compute_theme_run as task
+
+    if count < MIN_TEXTS:
+        raise TooFewTexts(count, MIN_TEXTS)
+    method = ThemeMethod.SEMANTIC if semantic_available() else ThemeMethod.TFIDF
+    with transaction.atomic():
+        run = ThemeRun.objects.create(method=method, texts=count, created_by=actor, **fields)
+        audit.record(
+            "analysis.theme_run.started",
+            actor=actor,
+            obj=run,
+            process=process,
+            data={"source": run.source_kind, "method": method},
+        )
+        enqueue_on_commit(task, run.pk)
+    return run
+
+
 def compute_theme_run(run: ThemeRun) -> ThemeRun:
     """Find the themes and store them with their quotes, all or nothing (the task's work)."""
-    from .texts import answers_to
+    from .texts import texts_of
 
     ThemeRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, progress=5)
-    answers = [a for a in answers_to(run.consultation, run.question) if tokens(a.text)]
+    answers = [a for a in texts_of(run) if tokens(a.text)]
 
     def progress(percent: int) -> None:
         ThemeRun.objects.filter(pk=run.pk).update(progress=percent)
@@ -424,6 +476,8 @@ def _store_theme(run: ThemeRun, found: Any, answers: list[Any]) -> None:
         ThemeQuote(
             theme=theme,
             response_id=answers[q.document].response_id,
+            submission_id=answers[q.document].submission_id,
+            statement_id=answers[q.document].statement_id,
             path=run.question,
             entry=answers[q.document].entry,
             start=q.start,

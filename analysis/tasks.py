@@ -25,7 +25,11 @@ def compute_theme_run(run_id: int) -> None:
     from .models import ThemeRun
     from .services import compute_theme_run as compute
 
-    run = ThemeRun.objects.select_related("consultation").filter(pk=run_id).first()
+    run = (
+        ThemeRun.objects.select_related("consultation", "revision", "deliberation")
+        .filter(pk=run_id)
+        .first()
+    )
     if run is None:
         return
     compute(run)

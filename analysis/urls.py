@@ -17,4 +17,24 @@ urlpatterns = [
     path("consultations/<slug:slug>/campaigns/", views.campaigns, name="campaigns"),
     path("consultations/<slug:slug>/themes/", views.theme_runs, name="theme_runs"),
     path("consultations/<slug:slug>/themes/<int:pk>/", views.theme_run, name="theme_run"),
+    path(
+        "texts/<slug:slug>/revisions/<int:number>/themes/",
+        views.revision_theme_runs,
+        name="revision_theme_runs",
+    ),
+    path(
+        "texts/<slug:slug>/revisions/<int:number>/themes/<int:pk>/",
+        views.revision_theme_run,
+        name="revision_theme_run",
+    ),
+    path(
+        "deliberations/<slug:slug>/themes/",
+        views.deliberation_theme_runs,
+        name="deliberation_theme_runs",
+    ),
+    path(
+        "deliberations/<slug:slug>/themes/<int:pk>/",
+        views.deliberation_theme_run,
+        name="deliberation_theme_run",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Pages of deliberations: the list, taking part (vote, write), the opinion map, moderation and
 exports; and the near-duplicate campaigns among a consultation's written answers."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,14 @@ from . import permissions as perms
 from . import selectors, services
 from .choices import VOTE_NAMES, MapState, StatementStatus, Status
 from .exceptions import AnalysisError, SlugTaken
-from .forms import CampaignForm, DeliberationForm, StatementForm, ThemeRunForm, VoteForm
+from .forms import (
+    CampaignForm,
+    DeliberationForm,
+    StatementForm,
+    ThemeRunForm,
+    ThemeStartForm,
+    VoteForm,
+)
 from .models import Deliberation
 from .participation import cookie_name, find_participant, has_joined
 
@@ -324,30 +332,18 @@ def _may_see_themes(request: HttpRequest, consultation: Any) -> None:
 def theme_runs(request: HttpRequest, slug: str) -> HttpResponse:
     """A consultation's theme runs; the secretariat starts one on a free-text question."""
     consultation = the_consultation(request, slug)
-    can_start = has_perm(request.user, _consultation_manage(), consultation)
+    can_start = selectors.may_start_themes(request.user, consultation)
     if not can_start:
         _may_see_themes(request, consultation)
     form = ThemeRunForm(request.POST or None, questions=_text_questions(consultation))
-    if request.method == "POST":
-        if not can_start:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                run = services.start_theme_run(
-                    consultation, actor=request.user, question=form.cleaned_data["question"]
-                )
-            except AnalysisError as exc:
-                form.add_error("question", str(exc))
-            else:
-                return redirect("analysis:theme_run", slug=consultation.slug, pk=run.pk)
-    context = {
-        "process": consultation.process,
-        "consultation": consultation,
-        "runs": selectors.theme_runs_of(consultation),
-        "form": form if can_start else None,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "analysis/theme_runs.html", context, status=status)
+    return _theme_runs_page(
+        request,
+        consultation,
+        form=form if can_start else None,
+        start=lambda: services.start_theme_run(
+            consultation, actor=request.user, question=form.cleaned_data["question"]
+        ),
+    )
 
 
 @public_view
@@ -356,14 +352,130 @@ def theme_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A run's themes with sizes and (for the secretariat) exact quotes; polled while running."""
     consultation = the_consultation(request, slug)
     run = selectors.theme_run_in(consultation, request.user, pk)
-    context = {
-        "process": consultation.process,
-        "consultation": consultation,
-        "run": run,
-        "themes": selectors.themes_of(run, request.user) if run.state == "ready" else [],
-        "quotes": selectors.may_see_quotes(request.user, consultation),
-        "suppressed": consultation.suppresses_small_cells,
+    return _theme_run_page(request, consultation, run)
+
+
+def the_revision(request: HttpRequest, slug: str, number: int, **kwargs: Any) -> Any:
+    from drafts.selectors import revision_for
+
+    return revision_for(request.user, slug, number)
+
+
+def _text_view() -> str:
+    from drafts.permissions import VIEW
+
+    return VIEW
+
+
+@permission_required(_text_view(), obj=the_revision)
+@require_http_methods(["GET", "POST"])
+def revision_theme_runs(
+    request: HttpRequest, revision: Any, slug: str, number: int
+) -> HttpResponse:
+    """A revision's theme runs; the secretariat starts one on its published submissions."""
+    can_start = selectors.may_start_themes(request.user, revision)
+    return _theme_runs_page(
+        request,
+        revision,
+        form=_start_form(request) if can_start else None,
+        start=lambda: services.start_revision_theme_run(revision, actor=request.user),
+    )
+
+
+@permission_required(_text_view(), obj=the_revision)
+@require_GET
+def revision_theme_run(
+    request: HttpRequest, revision: Any, slug: str, number: int, pk: int
+) -> HttpResponse:
+    """A run's themes in a revision's published submissions, with sizes and exact quotes."""
+    return _theme_run_page(request, revision, selectors.theme_run_in(revision, request.user, pk))
+
+
+@permission_required(perms.VIEW, obj=the_deliberation)
+@require_http_methods(["GET", "POST"])
+def deliberation_theme_runs(
+    request: HttpRequest, deliberation: Deliberation, slug: str
+) -> HttpResponse:
+    """A deliberation's theme runs; its secretariat starts one on the accepted statements."""
+    can_start = selectors.may_start_themes(request.user, deliberation)
+    return _theme_runs_page(
+        request,
+        deliberation,
+        form=_start_form(request) if can_start else None,
+        start=lambda: services.start_deliberation_theme_run(deliberation, actor=request.user),
+    )
+
+
+@permission_required(perms.VIEW, obj=the_deliberation)
+@require_GET
+def deliberation_theme_run(
+    request: HttpRequest, deliberation: Deliberation, slug: str, pk: int
+) -> HttpResponse:
+    """A run's themes in a deliberation's accepted statements, with sizes and exact quotes."""
+    run = selectors.theme_run_in(deliberation, request.user, pk)
+    return _theme_run_page(request, deliberation, run)
+
+
+def _start_form(request: HttpRequest) -> ThemeStartForm:
+    # Bound on every POST, even an empty one: the form has no field.
+    return ThemeStartForm(request.POST if request.method == "POST" else None)
+
+
+def _source_context(source: Any) -> dict[str, Any]:
+    """What the theme pages say of their source: its title, its page, the themes' page."""
+    from django.urls import reverse
+
+    kind = selectors.source_kind(source)
+    if kind == "consultation":
+        args, page = [source.slug], reverse("consultations:detail", args=[source.slug])
+        process = source.process
+    elif kind == "revision":
+        args = [source.text.slug, source.number]
+        page, process = reverse("drafts:revision", args=args), source.text.process
+    else:
+        args, page = [source.slug], reverse("analysis:detail", args=[source.slug])
+        process = source.process
+    names = {"consultation": "theme_runs", "revision": "revision_theme_runs"}
+    themes_url = reverse(f"analysis:{names.get(kind, 'deliberation_theme_runs')}", args=args)
+    title = f"{source.text.title} — {source.title}" if kind == "revision" else source.title
+    return {
+        "process": process,
+        "source": source,
+        "source_kind": kind,
+        "source_title": title,
+        "source_url": page,
+        "themes_url": themes_url,
     }
+
+
+def _theme_runs_page(
+    request: HttpRequest, source: Any, *, form: Any, start: Callable[[], Any]
+) -> HttpResponse:
+    context = _source_context(source)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                run = start()
+            except AnalysisError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(f"{context['themes_url']}{run.pk}/")
+    context.update(runs=selectors.theme_runs_of(source), form=form)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "analysis/theme_runs.html", context, status=status)
+
+
+def _theme_run_page(request: HttpRequest, source: Any, run: Any) -> HttpResponse:
+    context = _source_context(source)
+    context.update(
+        run=run,
+        run_url=f"{context['themes_url']}{run.pk}/",
+        themes=selectors.themes_of(run, request.user) if run.state == "ready" else [],
+        quotes=selectors.may_see_quotes(request.user, source),
+        suppressed=selectors.suppresses_small_cells(source),
+    )
     if request.headers.get("HX-Request"):
         if run.state in ("queued", "running"):
             return render(request, "analysis/partials/theme_progress.html", context)
