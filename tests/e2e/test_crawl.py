@@ -267,6 +267,9 @@ def _look(page: Any, axe: Any, path: str, language: str, role: Role, seen: set[A
         return
     if page.locator("html").get_attribute("dir") != LANGUAGES[language]:
         role.errors.append(f"{where}: html dir is not {LANGUAGES[language]}")
+    title = page.title()
+    if not title.strip() or "<" in title:
+        role.errors.append(f"{where}: the page's title is {title!r}")
     content, frame = page.evaluate(SNAPSHOT)
     parts = {(axe_width, path, hash(content)), (axe_width, "", hash(frame))}
     if not parts <= seen:
