@@ -203,6 +203,17 @@ def _quote_view(quote: Any) -> QuoteView:
     )
 
 
+def _quotes_still_public() -> QuerySet[ThemeQuote]:
+    """A submission withdrawn or unpublished, a statement rejected since the run: no longer
+    quoted (the sizes still count them, as found at the time)."""
+    from drafts.choices import SubmissionState
+
+    return ThemeQuote.objects.select_related("submission", "statement").filter(
+        Q(submission__isnull=True) | Q(submission__state=SubmissionState.PUBLISHED),
+        Q(statement__isnull=True) | Q(statement__status=StatementStatus.ACCEPTED),
+    )
+
+
 def themes_of(run: ThemeRun, viewer: Any) -> list[ThemeView]:
     """The run's themes as the viewer may see them: sizes with small cells suppressed (outside
     attributed mode), quotes only for those who may read the texts."""
@@ -219,9 +230,7 @@ def themes_of(run: ThemeRun, viewer: Any) -> list[ThemeView]:
     regions: dict[str, Any] = dict(Region.choices)
     themes = run.themes.order_by("number")
     if quotes:
-        themes = themes.prefetch_related(
-            Prefetch("quotes", ThemeQuote.objects.select_related("submission", "statement"))
-        )
+        themes = themes.prefetch_related(Prefetch("quotes", _quotes_still_public()))
     found = []
     for theme in themes:
         view = ThemeView(

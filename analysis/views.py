@@ -459,7 +459,7 @@ def _theme_runs_page(
             try:
                 run = start()
             except AnalysisError as exc:
-                form.add_error(None, str(exc))
+                form.add_error("question" if "question" in form.fields else None, str(exc))
             else:
                 return redirect(f"{context['themes_url']}{run.pk}/")
     context.update(runs=selectors.theme_runs_of(source), form=form)

@@ -341,3 +341,17 @@ def test_reports_read_consultation_runs_only(world, django_capture_on_commit_cal
     run = _revision_run(world, django_capture_on_commit_callbacks)
     with pytest.raises(Http404):
         theme_run_for(world["staff"], run.pk)
+
+
+def test_a_quote_goes_when_its_source_is_no_longer_public(
+    world, django_capture_on_commit_callbacks
+):
+    run = _revision_run(world, django_capture_on_commit_callbacks)
+    quote = ThemeQuote.objects.filter(theme__run=run).first()
+    Submission.objects.filter(pk=quote.submission_id).update(state="withdrawn")
+    shown = [q.text for t in themes_of(run, world["staff"]) for q in t.quotes]
+    assert shown and quote.text not in shown
+    talk = _deliberation_run(world, django_capture_on_commit_callbacks)
+    said = ThemeQuote.objects.filter(theme__run=talk).first()
+    Statement.objects.filter(pk=said.statement_id).update(status="rejected")
+    assert said.text not in [q.text for t in themes_of(talk, None) for q in t.quotes]
