@@ -5,6 +5,7 @@ detection on generated comments with planted campaigns (time, pairwise precision
 
     .venv/bin/python bench/analysis.py            # 1,000,000 comments
     .venv/bin/python bench/analysis.py --comments 100000
+    .venv/bin/python bench/analysis.py --skip-groups   # campaigns only, without the Polis part
 """
 
 import argparse
@@ -115,8 +116,9 @@ def campaigns(n: int, threshold: float) -> None:
     started = time.perf_counter()
     data = generate(n)
     made = time.perf_counter() - started
+    phases: dict[str, float] = {}
     started = time.perf_counter()
-    report = detect(data.texts, threshold=threshold)
+    report = detect(data.texts, threshold=threshold, timings=phases)
     took = time.perf_counter() - started
     precision, recall = pair_scores([g.members for g in report.near], data.campaigns)
     planted = sum(len(c) for c in data.campaigns)
@@ -126,13 +128,16 @@ def campaigns(n: int, threshold: float) -> None:
         f"{len(report.near):,} groups, {len(report.exact):,} exact-duplicate sets, "
         f"{report.arguments:,} arguments; pairwise precision {precision:.4f}, recall {recall:.4f}"
     )
+    print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--threshold", type=float, default=0.7)
-    parser.add_argument("--skip-groups", action="store_true")
+    parser.add_argument(
+        "--skip-groups", action="store_true", help="only the campaigns, not the Polis figures"
+    )
     args = parser.parse_args()
     if not args.skip_groups:
         groups()
