@@ -308,7 +308,7 @@ def _submission_form(
         if i.kind not in ("chapter", "section", "title", "preamble", "conclusions")
         and (not article or i.eid == article or i.eid.startswith(article + "__"))
     ]
-    return SubmissionForm(
+    form = SubmissionForm(
         data,
         files,
         speaks_for=_speaks_for_choices(request, revision),
@@ -316,6 +316,9 @@ def _submission_form(
         elements=[(i.eid, _element_label(i)) for i in in_scope],
         **kw,
     )
+    # The page shows the chosen element's wording, to pick the passage from (drafts/compose.js).
+    form.element_texts = {i.eid: i.text for i in in_scope if i.text}  # type: ignore[attr-defined]
+    return form
 
 
 def _element_label(item: Any) -> str:

@@ -105,3 +105,47 @@ def test_the_arabic_pages_pass_axe(browser, live_server, world, assert_accessibl
         page.goto(path)
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert_accessible(page)
+
+
+def test_the_passage_is_picked_from_the_text_and_the_words_counted_live(
+    browser, live_server, world, assert_accessible
+):
+    from drafts.wordcount import count_words
+
+    revision, representative, organisation, moderator = world
+    page = signed_in(browser, live_server, representative.email)
+    page.goto(f"/texts/{revision.text.slug}/revisions/1/submissions/new/?article=chp_2__art_3")
+    page.get_by_role("radio", name="Amendment").check()
+    page.get_by_label("Element to amend").select_option("chp_2__art_3__para_1")
+    panel = page.locator(".passage-picker blockquote")
+    wording = panel.inner_text()
+    assert "without right" in wording
+    # Select "ithout righ" in the shown wording, as a careless mouse would: the whole words count.
+    page.evaluate(
+        """(needle) => {
+            const node = document.querySelector('.passage-picker blockquote').firstChild;
+            const at = node.textContent.indexOf(needle);
+            const range = document.createRange();
+            range.setStart(node, at + 1);
+            range.setEnd(node, at + needle.length - 1);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            node.parentNode.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }""",
+        "without right",
+    )
+    assert page.get_by_label("Passage to replace or delete").input_value() == "without right"
+    expected_before = "" if wording.count("without right") == 1 else None
+    if expected_before is not None:
+        assert page.get_by_label("Words just before the passage").input_value() == ""
+    text = "Le projet d’article 3 peut-être 2,000 fois. 网络犯罪公约 التعاون الدولي"
+    body = page.get_by_label(re.compile("^Text \\(written submission\\)"))
+    body.fill(text)
+    counter = page.locator("#body-word-count")
+    assert counter.inner_text().startswith(f"{count_words(text)} of 2,000 words")
+    assert_accessible(page)
+    page.get_by_label("Operation").select_option("delete")
+    page.get_by_role("button", name="Save the draft").click()
+    page.wait_for_url(re.compile(r"/submissions/\w+/$"))
+    assert Submission.objects.get().quote_exact == "without right"
