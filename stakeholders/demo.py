@@ -296,6 +296,22 @@ PEOPLE = [
         "",
         False,
     ),
+    (
+        "rep.kyivhub@demo.consulta.org",
+        "Olena Kovalenko",
+        "Kyiv Cyber Resilience Hub",
+        "admin",
+        "woman",
+        False,
+    ),
+    (
+        "rep.splab@demo.consulta.org",
+        "Rafael Souza",
+        "São Paulo Internet Governance Lab",
+        "admin",
+        "man",
+        False,
+    ),
 ]
 
 
@@ -423,6 +439,8 @@ def _committee_plan() -> dict[str, list[tuple[str, datetime]]]:
         "Google": open_track,
         "Chatham House": open_track,
         "Hidden Voices Network": open_track,
+        "Kyiv Cyber Resilience Hub": open_track,
+        "São Paulo Internet Governance Lab": open_track,
         "Fundación Niñez Segura en Línea": [
             ("submit", APPLIED),
             ("review", REVIEWED),
