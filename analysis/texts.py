@@ -20,7 +20,7 @@ def stored_text(answers: dict[str, Any], path: str, entry: int) -> str | None:
     """The text stored at `path` (repeat/name inside a repeat) of a response's answers."""
     repeat, _sep, name = path.rpartition("/")
     entries = answers.get(repeat, []) if repeat else [answers]
-    if not isinstance(entries, list) or entry >= len(entries):
+    if not isinstance(entries, list) or not 0 <= entry < len(entries):
         return None
     value = entries[entry].get(name) if isinstance(entries[entry], dict) else None
     return value if isinstance(value, str) else None

@@ -139,7 +139,10 @@ def _image(content: bytes) -> tuple[str, Any]:
     except Exception as exc:
         logger.info("refused a damaged image: %s", type(exc).__name__)
         raise InvalidUpload(_("This image is damaged and cannot be read.")) from None
-    return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[str(image.format)], image
+    ext = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}.get(str(image.format))
+    if ext is None:
+        raise _not_accepted("image")
+    return ext, image
 
 
 def _image_written(image: Any, ext: str, max_pixels: int, strip: bool) -> bytes:

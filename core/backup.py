@@ -316,7 +316,17 @@ def restore_backup(archive: Path, *, force: bool = False, alias: str = "default"
         dump = staged / manifest["database"]["name"]
         _load_database(alias, backend, dump)
         wanted = {item["path"] for item in manifest["media"]}
-        removed = _install_media(staged / "media", media_root, wanted)
+        try:
+            removed = _install_media(staged / "media", media_root, wanted)
+        except OSError as exc:
+            for cache in caches.all():
+                cache.clear()
+            clear_process_caches()
+            raise BackupError(
+                f"The database was restored, but the uploaded files could not all be written "
+                f"({exc.strerror or exc}). Free some space or fix the permissions of "
+                f"{media_root}, then run the restore again with --force."
+            ) from None
         size = dump.stat().st_size
     # Cached pages and memos describe the database that was replaced.
     for cache in caches.all():

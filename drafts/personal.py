@@ -3,8 +3,10 @@ wrote. Published ones are the record of the process: on erasure they stay, under
 organisation (or Member State) they were written for, with the author's link removed."""
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SubmissionState
@@ -59,7 +61,9 @@ def _delete(submissions: Any) -> int:
     count = 0
     for submission in submissions:
         if submission.attachment:
-            submission.attachment.delete(save=False)
+            # Once the deletion commits: a rolled-back erasure keeps the file its row names.
+            storage, name = submission.attachment.storage, submission.attachment.name
+            transaction.on_commit(partial(storage.delete, name))
         submission.delete()
         count += 1
     return count

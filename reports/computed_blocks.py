@@ -19,6 +19,11 @@ from .exceptions import BlockRefused
 # Comparing a snapshot with the same block built again ---------------------------------------
 
 
+def _entry(value: Any) -> int:
+    """A quote's entry in a repeat, counted from 0; what is not one reads nothing."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else -1
+
+
 def _differences(shown: Any, live: Any, where: str, found: list[str]) -> None:
     if isinstance(shown, dict) and isinstance(live, dict):
         for key in sorted(set(shown) | set(live), key=str):
@@ -124,7 +129,7 @@ def _quotes_in_their_source(author: Any, snapshot: dict[str, Any]) -> list[str]:
     for q in quotes:
         start, end, text = q.get("start"), q.get("end"), q.get("text")
         stored = answers.get(q.get("response_id")) or {}
-        source = quote_source(stored, str(q.get("path")), _id(q.get("entry")))
+        source = quote_source(stored, str(q.get("path")), _entry(q.get("entry")))
         ok = isinstance(start, int) and isinstance(end, int) and source is not None
         if not ok or source[start:end] != text:  # type: ignore[index]
             found.append(

@@ -355,3 +355,15 @@ def test_a_quote_goes_when_its_source_is_no_longer_public(
     said = ThemeQuote.objects.filter(theme__run=talk).first()
     Statement.objects.filter(pk=said.statement_id).update(status="rejected")
     assert said.text not in [q.text for t in themes_of(talk, None) for q in t.quotes]
+
+
+def test_a_quote_from_the_first_entry_of_a_repeat_is_found_and_a_negative_entry_is_not():
+    from analysis.texts import stored_text
+    from reports.computed_blocks import _entry
+
+    answers = {"people": [{"why": "first"}, {"why": "last"}]}
+    assert stored_text(answers, "people/why", _entry(0)) == "first"
+    assert stored_text(answers, "people/why", _entry(1)) == "last"
+    assert stored_text(answers, "people/why", _entry(-1)) is None
+    assert stored_text(answers, "people/why", _entry("0")) is None
+    assert stored_text({"people": []}, "people/why", _entry(0)) is None

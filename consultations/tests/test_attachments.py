@@ -205,6 +205,14 @@ class TestContent:
         assert kept.file.read() == content  # kept as sent outside anonymous consultations
         assert kept.original_name == filename
 
+    def test_a_multi_picture_jpeg_from_a_phone_is_taken_as_a_jpeg(self, consultation):
+        buffer = io.BytesIO()
+        first, second = Image.new("RGB", (30, 20), "red"), Image.new("RGB", (30, 20), "blue")
+        first.save(buffer, "MPO", save_all=True, append_images=[second])
+        assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+        kept = receive(consultation, "photo", buffer.getvalue(), "IMG_0001.jpg")
+        assert kept.name.endswith(".jpg")
+
     def test_a_png_named_pdf_is_kept_as_what_it_is(self, consultation):
         kept = receive(consultation, "photo", png(), "report.pdf")
         assert kept.name.endswith(".png") and kept.content_type == "image/png"
