@@ -11,19 +11,24 @@ and scikit-learn's:
 3. PCA to two components on the matrix with each empty cell replaced by its column's mean, over
    every participant; each participant's position is scaled by sqrt(statements / own votes), so
    that those who voted little are not all drawn to the centre;
-4. base clusters: k-means (k = 100) of the positions of the participants in the conversation,
-   started from the first 100 distinct positions, as Polis starts a new conversation;
-5. opinion groups: k-means of the base clusters' centres weighted by their sizes, for each k from
-   2 to min(5, 2 + base clusters // 12), keeping the k with the best silhouette (over the base
-   clusters' centres);
+4. base clusters: Polis's k-means (k = 100) of the positions of the participants in the
+   conversation, started from the last computation's base clusters (recentred on their members'
+   new positions, the farthest points split off until there are 100), or from the first 100
+   distinct positions when there is none;
+5. opinion groups: for each k from 2 to min(5, 2 + base clusters // 12), Polis's k-means of the
+   base clusters' centres weighted by their sizes, started from that k's last groups; the k with
+   the best silhouette (over the base clusters' centres) is taken once it has won four
+   computations in a row (the k-smoother);
 6. per group, the representative statements (Polis's repness, with its one-sided z-tests at 90 %
    and its rule of at least one statement per group), the consensus statements of everyone, and
    group-informed consensus (the product over groups of each group's chance of agreeing).
 
-What Polis does and this does not: Polis updates a conversation incrementally, starting each
-k-means from its last clusters and switching to a new k only after it won four updates in a row.
-Here every computation starts afresh from the votes, so the same votes always give the same
-groups; the figures against Polis's own output are in analysis/tests/test_polis_parity.py.
+Each computation continues from the state the last one left (`State`, stored with the map), as
+Polis's does, so groups stay put as votes arrive; the same votes computed afresh may give other
+groups. Polis's k-means is reimplemented step for step (clusters.clj: its starting clusters, its
+convergence test, clusters emptied are dropped) because scikit-learn's cannot start from a
+clustering with members. The figures against Polis's own output are in
+analysis/tests/test_polis_parity.py.
 """
 
 from collections.abc import Iterable, Sequence
@@ -31,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
@@ -39,6 +43,7 @@ AGREE, DISAGREE, PASS = 1, -1, 0
 MIN_VOTES = 7
 GREEDY_PARTICIPANTS = 15
 BASE_K = 100
+BASE_ITERS = 100
 MAX_GROUPS = 5
 # Polis's z-test at 90 % confidence, one-sided (stats.clj, z-sig-90?).
 Z_90 = 1.2816
@@ -195,7 +200,7 @@ def project(rating: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     imputed = np.where(seen, rating, means)
     n_components = min(2, n_people, n_statements)
     components = np.zeros((2, n_statements))
-    if n_components > 0 and n_people > 1:
+    if n_components > 0 and n_people > 1 and float(imputed.var(axis=0).sum()) > 0:
         pca = PCA(n_components=n_components, svd_solver="full").fit(imputed)
         components[:n_components] = pca.components_
     centred = imputed - means
@@ -211,95 +216,255 @@ def project(rating: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
 
 
 @dataclass
-class State:
-    """What Polis carries from one computation of a conversation to the next: who was ever in the
-    conversation (once in, always in) and its k-smoother (a new number of groups is taken only
-    once it has had the best silhouette GROUP_K_BUFFER computations in a row).
+class Cluster:
+    """A k-means cluster as Polis keeps it: an id that lives from one computation to the next,
+    its members (participants for base clusters, base cluster ids for groups) and its centre."""
 
-    Polis also starts each k-means from the last clusters; measured on the open data that made
-    the groups depend on the order of past computations and agree less with Polis's own, so each
-    k-means here starts afresh (base clusters from the first distinct positions, as Polis starts a
-    conversation; groups from k-means++, best of 10, seeded)."""
-
-    in_conversation: set[Any] = field(default_factory=set)
-    last_k: int = 0
-    last_k_count: int = 0
-    smoothed_k: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "in_conversation": sorted(self.in_conversation, key=_natural),
-            "last_k": self.last_k,
-            "last_k_count": self.last_k_count,
-            "smoothed_k": self.smoothed_k,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "State":
-        data = data or {}
-        return cls(
-            in_conversation=set(data.get("in_conversation", [])),
-            last_k=int(data.get("last_k", 0)),
-            last_k_count=int(data.get("last_k_count", 0)),
-            smoothed_k=int(data.get("smoothed_k", 0)),
-        )
+    id: int
+    members: list[Any]
+    center: np.ndarray
 
 
-GROUP_K_BUFFER = 4
+def _mean(points: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return points.mean(axis=0)
+    return (points * weights[:, None]).sum(axis=0) / weights.sum()
 
 
-def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+def _init_clusters(points: np.ndarray, k: int) -> list[Cluster]:
+    """A new clustering: the first k distinct points, in order, with ids 0, 1, 2…"""
     _values, first = np.unique(points, axis=0, return_index=True)
-    return points[np.sort(first)[:k]]
+    return [Cluster(i, [], points[j].copy()) for i, j in enumerate(np.sort(first)[:k])]
 
 
-def _kmeans(
-    points: np.ndarray, start: np.ndarray, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd's k-means from the given centres: (centres, labels), empty clusters dropped."""
-    if len(start) <= 1:
-        return points.mean(axis=0, keepdims=True), np.zeros(len(points), dtype=int)
-    model = KMeans(n_clusters=len(start), init=start, n_init=1, max_iter=100)
-    labels = model.fit_predict(points, sample_weight=weights)
-    used = np.unique(labels)
-    relabel = np.full(len(start), -1)
-    relabel[used] = np.arange(len(used))
-    return model.cluster_centers_[used], relabel[labels]
+def _step(
+    names: list[Any], points: np.ndarray, clusters: list[Cluster], weights: np.ndarray | None
+) -> list[Cluster]:
+    """One k-means step: every point to its nearest centre, then each centre to the (weighted)
+    mean of its points; a cluster left without points is dropped."""
+    centers = np.array([c.center for c in clusters])
+    nearest = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    kept = []
+    for index, cluster in enumerate(clusters):
+        rows = np.flatnonzero(nearest == index)
+        if len(rows):
+            w = None if weights is None else weights[rows]
+            kept.append(Cluster(cluster.id, [names[i] for i in rows], _mean(points[rows], w)))
+    return kept
 
 
-def base_clusters(points: np.ndarray, k: int = BASE_K) -> tuple[np.ndarray, np.ndarray]:
-    """k-means (k = 100) of the positions of the participants in the conversation, from the
-    first 100 distinct positions."""
-    return _kmeans(points, _first_distinct(points, k))
+def _same_clustering(a: list[Cluster], b: list[Cluster]) -> bool:
+    """Polis's convergence test: the sorted centres all moved less than 0.01."""
+    first = sorted(tuple(c.center) for c in a)
+    second = sorted(tuple(c.center) for c in b)
+    return all(
+        float(np.linalg.norm(np.subtract(x, y))) < 0.01 for x, y in zip(first, second, strict=False)
+    )
+
+
+def _recenter(
+    index: dict[Any, int],
+    points: np.ndarray,
+    clusters: list[Cluster],
+    weights: np.ndarray | None,
+    *,
+    drop_empty: bool,
+) -> list[Cluster]:
+    """Each centre moved to the mean of its members' current positions (members gone from the
+    data are ignored; a cluster with none left is dropped or kept as it was)."""
+    moved = []
+    for cluster in clusters:
+        rows = np.array([index[m] for m in cluster.members if m in index], dtype=int)
+        if not len(rows):
+            if not drop_empty:
+                moved.append(cluster)
+            continue
+        w = None if weights is None else weights[rows]
+        moved.append(Cluster(cluster.id, list(cluster.members), _mean(points[rows], w)))
+    return moved
+
+
+def _clean_start(
+    names: list[Any],
+    points: np.ndarray,
+    last: list[Cluster],
+    k: int,
+    weights: np.ndarray | None,
+) -> list[Cluster]:
+    """Polis's clean-start-clusters: the last clustering recentred on today's positions, clusters
+    with the same centre merged, then the point farthest from every centre split off as a new
+    cluster until there are k (or as many as there are distinct points)."""
+    index = {name: i for i, name in enumerate(names)}
+    unique: list[Cluster] = []
+    for cluster in _recenter(index, points, last, weights, drop_empty=True):
+        twin = next((u for u in unique if np.array_equal(u.center, cluster.center)), None)
+        if twin is None:
+            unique.append(cluster)
+            continue
+        bigger = twin if len(twin.members) > len(cluster.members) else cluster
+        sizes = np.array([len(twin.members), len(cluster.members)], dtype=float)
+        unique[unique.index(twin)] = Cluster(
+            bigger.id,
+            twin.members + cluster.members,
+            _mean(np.array([twin.center, cluster.center]), sizes),
+        )
+    possible = min(k, len(np.unique(points, axis=0)))
+    clusters = unique
+    while True:
+        clusters = _recenter(index, points, clusters, weights, drop_empty=False)
+        if possible <= len(clusters):
+            return clusters
+        centers = np.array([c.center for c in clusters])
+        distance = np.sqrt(((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
+        nearest = distance.min(axis=1)
+        far = len(nearest) - 1 - int(np.argmax(nearest[::-1]))  # the last of equals, as Polis
+        if nearest[far] <= 0:
+            return clusters
+        outlier = names[far]
+        clusters = [
+            Cluster(c.id, [m for m in c.members if m != outlier], c.center) for c in clusters
+        ]
+        clusters.append(Cluster(max(c.id for c in clusters) + 1, [outlier], points[far].copy()))
+
+
+def kmeans(
+    names: list[Any],
+    points: np.ndarray,
+    k: int,
+    *,
+    last: list[Cluster] | None = None,
+    weights: np.ndarray | None = None,
+    max_iters: int = 20,
+) -> list[Cluster]:
+    """Polis's k-means (clusters.clj): from the last clustering when there is one, else from the
+    first k distinct points; Lloyd steps until the centres settle or max_iters; sorted by id."""
+    if not len(points):
+        return []
+    clusters = _clean_start(names, points, last, k, weights) if last else _init_clusters(points, k)
+    remaining = max_iters
+    while True:
+        moved = _step(names, points, clusters, weights)
+        if remaining == 0 or _same_clustering(clusters, moved):
+            return sorted(moved, key=lambda c: c.id)
+        clusters, remaining = moved, remaining - 1
 
 
 def max_groups(n_base: int) -> int:
     return min(MAX_GROUPS, 2 + n_base // 12)
 
 
+def _silhouette(points: np.ndarray, labels: list[int]) -> float | None:
+    """Polis's silhouette over the base clusters (a clustering of singletons scores 0); None
+    when there is a single group."""
+    count = len(set(labels))
+    if count < 2:
+        return None
+    if count >= len(points):
+        return 0.0
+    return float(silhouette_score(points, labels))
+
+
+@dataclass
+class State:
+    """What Polis carries from one computation of a conversation to the next: who was ever in the
+    conversation (once in, always in), the base clusters and each k's groups (every k-means
+    starts from the last one, so groups stay put as votes arrive), and the k-smoother (a new
+    number of groups is taken only once it has had the best silhouette GROUP_K_BUFFER
+    computations in a row)."""
+
+    in_conversation: set[Any] = field(default_factory=set)
+    last_k: int = 0
+    last_k_count: int = 0
+    smoothed_k: int = 0
+    base: list[Cluster] = field(default_factory=list)
+    groups: dict[int, list[Cluster]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        def folded(clusters: list[Cluster]) -> list[dict[str, Any]]:
+            return [{"id": int(c.id), "members": list(c.members)} for c in clusters]
+
+        return {
+            "in_conversation": sorted(self.in_conversation, key=_natural),
+            "last_k": self.last_k,
+            "last_k_count": self.last_k_count,
+            "smoothed_k": self.smoothed_k,
+            "base": folded(self.base),
+            "groups": {str(k): folded(c) for k, c in self.groups.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> "State":
+        data = data or {}
+
+        def unfolded(items: Any) -> list[Cluster]:
+            return [Cluster(int(c["id"]), list(c["members"]), np.zeros(2)) for c in items or []]
+
+        return cls(
+            in_conversation=set(data.get("in_conversation", [])),
+            last_k=int(data.get("last_k", 0)),
+            last_k_count=int(data.get("last_k_count", 0)),
+            smoothed_k=int(data.get("smoothed_k", 0)),
+            base=unfolded(data.get("base")),
+            groups={int(k): unfolded(c) for k, c in (data.get("groups") or {}).items()},
+        )
+
+    def group_of(self) -> dict[Any, int]:
+        """Each clustered participant's group (numbered from the largest), from the clusters
+        kept: the groups of the last computation without computing again."""
+        chosen = self.groups.get(self.smoothed_k)
+        if not chosen:
+            return {}
+        members = {c.id: c.members for c in self.base}
+        people = {g.id: [p for b in g.members for p in members.get(b, [])] for g in chosen}
+        order = sorted(people, key=lambda g: (-len(people[g]), g))
+        return {p: rank for rank, g in enumerate(order) for p in people[g]}
+
+
+GROUP_K_BUFFER = 4
+
+
+def base_clusters(
+    names: list[Any], points: np.ndarray, state: State
+) -> tuple[np.ndarray, np.ndarray]:
+    """k-means (k = 100) of the positions of the participants in the conversation, from the last
+    base clusters. Updates `state`. Returns (centres, base cluster of each point)."""
+    state.base = kmeans(names, points, BASE_K, last=state.base, max_iters=BASE_ITERS)
+    row = {name: i for i, name in enumerate(names)}
+    labels = np.full(len(names), -1)
+    for index, cluster in enumerate(state.base):
+        labels[[row[m] for m in cluster.members]] = index
+    return np.array([c.center for c in state.base]).reshape(-1, 2), labels
+
+
 def group_clusters(
     centers: np.ndarray, weights: np.ndarray, state: State
 ) -> tuple[np.ndarray, int, dict[int, float]]:
-    """Groups of base clusters for each k from 2, scored by silhouette; the k kept is the
-    k-smoother's. Updates `state`. Returns (group of each base cluster, k, scores)."""
-    distinct = len(np.unique(centers, axis=0))
+    """Groups of base clusters for each k from 2, each from that k's last groups, scored by
+    silhouette; the k kept is the k-smoother's. Updates `state`. Returns (group of each base
+    cluster, k, scores)."""
+    ids = [c.id for c in state.base]
     scores: dict[int, float] = {}
-    found: dict[int, np.ndarray] = {}
+    found: dict[int, list[Cluster]] = {}
     for k in range(2, max_groups(len(centers)) + 1):
-        if k >= distinct:
-            break
-        model = KMeans(n_clusters=k, n_init=10, random_state=0)
-        labels = model.fit_predict(centers, sample_weight=weights)
-        if len(np.unique(labels)) < 2:
-            continue
-        scores[k] = float(silhouette_score(centers, labels))
-        found[k] = labels
+        clusters = kmeans(ids, centers, k, last=state.groups.get(k), weights=weights)
+        found[k] = clusters
+        group = {b: c.id for c in clusters for b in c.members}
+        score = _silhouette(centers, [group[b] for b in ids])
+        if score is not None:
+            scores[k] = score
+    state.groups = found
     if not scores:
+        state.groups = {1: [Cluster(0, ids, np.zeros(2))]} if ids else {}
+        state.smoothed_k = 1 if ids else 0
         return np.zeros(len(centers), dtype=int), 1, scores
-    k = _smoothed_k(max(scores, key=lambda k: scores[k]), state)
-    if k not in found:
-        k = max(scores, key=lambda k: scores[k])
-    return _by_size(found[k], weights), k, scores
+    best = 0
+    for k, score in scores.items():  # the last of equals, as Polis's max-key
+        if not best or score >= scores[best]:
+            best = k
+    k = _smoothed_k(best, state)
+    if k not in scores:
+        k = state.smoothed_k = best
+    return _by_size(found[k], ids, weights), k, scores
 
 
 def _smoothed_k(this_k: int, state: State) -> int:
@@ -310,12 +475,13 @@ def _smoothed_k(this_k: int, state: State) -> int:
     return state.smoothed_k
 
 
-def _by_size(labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Number groups from the largest (0) down, so that the same votes name groups alike."""
-    sizes = {g: weights[labels == g].sum() for g in np.unique(labels)}
-    order = sorted(sizes, key=lambda g: (-sizes[g], g))
-    rank = {g: i for i, g in enumerate(order)}
-    return np.array([rank[g] for g in labels])
+def _by_size(clusters: list[Cluster], ids: list[Any], weights: np.ndarray) -> np.ndarray:
+    """Each base cluster's group, groups numbered from the largest (0) down."""
+    weight = dict(zip(ids, weights, strict=True))
+    sizes = {c.id: sum(weight[b] for b in c.members) for c in clusters}
+    rank = {g: i for i, g in enumerate(sorted(sizes, key=lambda g: (-sizes[g], g)))}
+    group = {b: rank[c.id] for c in clusters for b in c.members}
+    return np.array([group[b] for b in ids])
 
 
 # 6: statistics ----------------------------------------------------------------------------------
@@ -485,9 +651,11 @@ def compute(
     *,
     moderated_out: Iterable[Any] = (),
     previous: State | None = None,
+    statistics: bool = True,
 ) -> OpinionGroups:
     """The whole of Polis's math for one conversation, continuing from the state of the last
-    computation (`previous`; none for the first)."""
+    computation (`previous`; none for the first). Without `statistics`, only the groups (the
+    representative and consensus statements left empty)."""
     out = set(moderated_out)
     state = State.from_dict(previous.as_dict()) if previous else State()
     rating = rating_matrix(matrix, out)
@@ -501,7 +669,8 @@ def compute(
     centers = np.zeros((0, 2))
     k, scores = 0, {}  # type: tuple[int, dict[int, float]]
     if len(members):
-        centers, base = base_clusters(positions[members])
+        names = [matrix.participants[i] for i in members]
+        centers, base = base_clusters(names, positions[members], state)
         weights = np.bincount(base, minlength=len(centers)).astype(float)
         group_of_base, k, scores = group_clusters(centers, weights, state)
         base_labels[members] = base
@@ -521,7 +690,8 @@ def compute(
         statement_positions=statement_positions,
         state=state,
     )
-    describe(result, matrix, rating, out)
+    if statistics:
+        describe(result, matrix, rating, out)
     return result
 
 
@@ -530,15 +700,33 @@ def replay(
     *,
     moderated_out: Iterable[Any] = (),
     updates: int = 30,
+    times: Sequence[float] | None = None,
+    window: float = 60.0,
 ) -> OpinionGroups:
     """Run a conversation as Polis runs it: the votes in the order cast, the math recomputed
-    `updates` times along the way, each computation continuing from the last."""
+    along the way, each computation continuing from the last. With the votes' `times` (seconds),
+    once per `window` of seconds that had votes, at most `updates` of them spread evenly;
+    without, `updates` times at even counts of votes."""
+    if times is not None:
+        ends = [i for i in range(1, len(votes)) if times[i] // window != times[i - 1] // window] + [
+            len(votes)
+        ]
+        if len(ends) > updates:
+            picks = np.unique(np.linspace(0, len(ends) - 1, updates).round().astype(int))
+            ends = [ends[i] for i in picks]
+    else:
+        step = max(1, -(-len(votes) // updates))
+        ends = [*range(step, len(votes), step), len(votes)]
     state: State | None = None
     result: OpinionGroups | None = None
-    step = max(1, -(-len(votes) // updates))
     out = list(moderated_out)
-    for end in [*range(step, len(votes), step), len(votes)]:
-        result = compute(VoteMatrix.from_votes(votes[:end]), moderated_out=out, previous=state)
+    for end in ends if votes else []:
+        result = compute(
+            VoteMatrix.from_votes(votes[:end]),
+            moderated_out=out,
+            previous=state,
+            statistics=end == len(votes),
+        )
         state = result.state
     if result is None:
         return compute(VoteMatrix.from_votes([]), moderated_out=out)

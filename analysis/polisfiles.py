@@ -11,6 +11,12 @@ def read_votes(path: str) -> list[tuple[int, int, int]]:
     return [(int(r["voter-id"]), int(r["comment-id"]), int(float(r["vote"]))) for r in rows]
 
 
+def read_vote_times(path: str) -> list[float]:
+    """votes.csv: the time of each vote (seconds), in the order read_votes gives them."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return sorted(int(r["timestamp"]) / 1000 for r in csv.DictReader(handle))
+
+
 def read_moderated_out(path: str) -> list[int]:
     with open(path, newline="", encoding="utf-8") as handle:
         return [int(r["comment-id"]) for r in csv.DictReader(handle) if r["moderated"] == "-1"]

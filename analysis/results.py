@@ -90,9 +90,12 @@ def serialise(groups: OpinionGroups, matrix: VoteMatrix) -> dict[str, Any]:
 
 
 def group_of_participants(deliberation: Deliberation) -> dict[str, int]:
-    """Each clustered participant's group, by random id, recomputed from the votes (exports)."""
+    """Each clustered participant's group, by random id (exports): the groups of the opinion map
+    as last computed, or computed now from the votes when there is none yet."""
     from .opinions import State, compute
 
+    carried = State.from_dict(getattr(getattr(deliberation, "opinion_map", None), "carried", None))
+    if carried.base:
+        return {str(p): g for p, g in carried.group_of().items()}
     matrix, out = matrix_of(deliberation)
-    carried = getattr(getattr(deliberation, "opinion_map", None), "carried", None)
-    return compute(matrix, moderated_out=out, previous=State.from_dict(carried)).group_of()
+    return compute(matrix, moderated_out=out).group_of()

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analysis.polisfiles import read_groups, read_moderated_out, read_votes
+from analysis.polisfiles import read_groups, read_moderated_out, read_vote_times, read_votes
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 OPEN_DATA = [
@@ -55,3 +55,11 @@ def conversation(name: str) -> tuple[list[tuple[int, int, int]], list[int], dict
         votes, out, groups, _math = fixture(name)
         return votes, out, groups
     return open_conversation(name)
+
+
+def vote_times(name: str) -> list[float]:
+    """When each vote of conversation() was cast (seconds), in the same order."""
+    if name in FIXTURES:
+        raw = json.loads((DATA / "polis-math-fixtures" / name / "votes.json").read_text())
+        return sorted(float(v["modified"]) / 1000 for v in raw)
+    return read_vote_times(str(DATA / "polis-opendata" / name / "votes.csv"))
