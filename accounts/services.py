@@ -250,8 +250,8 @@ def erase_account(user: User, *, actor: Any, password: str) -> dict[str, Any]:
         raise AccountsError(_("Only the person can delete their own account."))
     if not password or not user.check_password(password):
         raise WrongPassword(_("The password is not correct. Nothing was deleted."))
-    check_erasable(user)
     with transaction.atomic():
+        check_erasable(user)  # in the transaction: the organisations it reads are locked
         revoke_all_api_tokens(user, actor=actor, because="accounts.user.erased")
         done = erase_all(user)
         user_id = user.pk

@@ -3,6 +3,7 @@ invitations sent to them and the objections they lodged for their State."""
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,6 +88,15 @@ def _orphaned_by(user: Any) -> list[Any]:
     from .models import Organisation
 
     administered = Membership.objects.filter(user=user, role=MemberRole.ADMIN)
+    if transaction.get_connection().in_atomic_block:
+        # Inside the erasure: lock the organisations first, as removing a member does, so that
+        # two administrators deleting their accounts at once cannot both be "not the last".
+        list(
+            Organisation.objects.select_for_update()
+            .filter(pk__in=administered.values("organisation_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     return list(
         # By id: filtering on the memberships themselves would make the counts count only those.
         Organisation.objects.filter(pk__in=administered.values("organisation_id"))

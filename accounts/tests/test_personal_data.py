@@ -562,3 +562,52 @@ def test_files_given_in_answers_are_listed_and_lose_their_names_on_erasure(clien
     _erase(client, world["person"])
     attachment.refresh_from_db()
     assert attachment.response_id == response.pk and attachment.original_name == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_deleting_their_accounts_at_once_leave_one(monkeypatch):
+    """Both see another administrator; the organisation's lock lets only one of them go."""
+    import contextlib
+    import threading
+
+    from django.db import connection, connections
+
+    from accounts import services
+    from accounts.exceptions import AccountNotErasable
+    from stakeholders.choices import MemberRole
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent connections are exercised on PostgreSQL")
+    first = builders.make_user("first@example.org")
+    second = builders.make_user("second@example.org")
+    organisation = builders.make_organisation(first)
+    organisation.memberships.create(user=second, role=MemberRole.ADMIN)
+    organisation.memberships.create(user=builders.make_user("member@example.org"))
+    # Hold each erasure just after its check, so that without a lock both checks pass first.
+    barrier = threading.Barrier(2, timeout=3)
+    revoke = services.revoke_all_api_tokens
+
+    def held(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return revoke(*args, **kwargs)
+
+    monkeypatch.setattr(services, "revoke_all_api_tokens", held)
+    outcome: dict[str, str] = {}
+
+    def erase(user):
+        try:
+            services.erase_account(user, actor=user, password=PASSWORD)
+            outcome[user.email] = "erased"
+        except AccountNotErasable:
+            outcome[user.email] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=erase, args=(u,)) for u in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcome.values()) == ["erased", "refused"]
+    assert organisation.memberships.filter(role=MemberRole.ADMIN).count() == 1
