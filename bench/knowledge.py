@@ -151,7 +151,7 @@ def fill(total: int) -> None:
 
     from knowledge.choices import SEARCH_CONFIGS
     from knowledge.models import Record, RecordActor, RecordFacet, SearchEntry
-    from knowledge.search import backend
+    from knowledge.search import backend, facet_token
     from stakeholders.models import Organisation, ThematicArea
 
     rng = random.Random(11)
@@ -183,20 +183,23 @@ def fill(total: int) -> None:
                     )
                 )
             made = Record.objects.bulk_create(records)
-            SearchEntry.objects.bulk_create(
-                [
-                    SearchEntry(
-                        record=r, config=SEARCH_CONFIGS["en"], title=r.title, body=r.summary
-                    )
-                    for r in made
-                ]
-            )
-            facets = []
+            facets, entries = [], []
             for r in made:
-                facets.append(RecordFacet(record=r, facet="type", value=r.record_type))
-                facets.append(RecordFacet(record=r, facet="sector", value=r.sector))
-                facets += [RecordFacet(record=r, facet="region", value=v) for v in set(r.regions)]
-                facets.append(RecordFacet(record=r, facet="area", value=AREAS[r.pk % 4]))
+                pairs = [("type", r.record_type), ("sector", r.sector)]
+                pairs += [("region", v) for v in sorted(set(r.regions))]
+                pairs.append(("area", AREAS[r.pk % 4]))
+                facets += [RecordFacet(record=r, facet=f, value=v) for f, v in pairs]
+                tokens = " ".join(sorted({facet_token(f, v) for f, v in pairs}))
+                entries.append(
+                    SearchEntry(
+                        record=r,
+                        config=SEARCH_CONFIGS["en"],
+                        title=r.title,
+                        body=r.summary,
+                        facets=tokens,
+                    )
+                )
+            SearchEntry.objects.bulk_create(entries)
             RecordFacet.objects.bulk_create(facets)
             RecordActor.objects.bulk_create(
                 [RecordActor(record=r, organisation=lead, role="lead") for r in made]

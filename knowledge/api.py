@@ -187,6 +187,11 @@ class HitOut(Schema):
 class HitPage(Schema):
     items: list[HitOut]
     count: int
+    count_is_lower_bound: bool = Field(
+        False,
+        description="true when more records match than `count` says: a search with words "
+        "counts its matches up to 1000",
+    )
     page: int
     pages: int
     next: str | None
@@ -202,6 +207,11 @@ class FacetOut(Schema):
 
 class FacetsOut(Schema):
     count: int
+    count_is_lower_bound: bool = Field(
+        False,
+        description="true when more records match than `count` says; the facets then count "
+        "among the newest `count` records found",
+    )
     type: list[FacetOut]
     region: list[FacetOut]
     sector: list[FacetOut]
@@ -340,6 +350,16 @@ def search_records(
     filters; newest first without words."""
     found = _search(request, query)
     page = PagePagination().paginate_queryset(found.records, paging, request)
+    page["count_is_lower_bound"] = found.count_is_lower_bound
+    if (
+        found.count_is_lower_bound
+        and page["next"] is None
+        and len(page["items"]) == paging.page_size
+    ):
+        # Beyond the count, the matches go on: the next page is there to read.
+        query = request.GET.copy()
+        query["page"] = str(paging.page + 1)
+        page["next"] = f"{request.path}?{query.urlencode()}"
     page["items"] = [_hit_payload(h) for h in found.hits(page["items"])]
     return page
 
@@ -356,6 +376,7 @@ def search_facets(request: HttpRequest, query: Query[SearchIn]) -> dict[str, Any
     facets = found.facets()
     return {
         "count": found.records.count(),
+        "count_is_lower_bound": found.count_is_lower_bound,
         **{name: [vars(v) for v in values] for name, values in facets.items()},
     }
 

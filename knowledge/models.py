@@ -250,6 +250,9 @@ class SearchEntry(models.Model):
     # What the record is about, by name (type, mechanism, sector, countries, areas, actors):
     # searched, but never shown in a snippet.
     terms = models.TextField(default="", blank=True)
+    # Its facet values as tokens (search.facet_token), so that a filter is part of the
+    # full-text query: never shown, and out of reach of the reader's words.
+    facets = models.TextField(default="", blank=True)
     document = SearchVectorField(null=True, editable=False)
 
     class Meta:

@@ -18,13 +18,16 @@ one rule of who sees what.
 """
 
 import html
+import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import nh3
+from django.contrib.postgres.search import SearchVectorCombinable, SearchVectorField
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Func, Max, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.html import escape
@@ -43,6 +46,8 @@ START, STOP = "\x02", "\x03"  # highlight marks: control characters no indexed t
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TERMS = re.compile(r'(-?)"([^"]*)"|(-?)([\w][\w\'’-]*)', re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+Facets = Sequence[tuple[str, str]]  # (facet, value) pairs a search is filtered by
 
 
 # Indexing ----------------------------------------------------------------------------------------
@@ -78,6 +83,12 @@ def _terms(record: Record) -> str:
     return " ".join(p for p in parts if p)
 
 
+def facet_token(facet: str, value: str) -> str:
+    """A facet value as one token of the index: letters and hexadecimal digits, so that every
+    tokenizer keeps it whole (migration 0004 holds a copy)."""
+    return f"{facet}x{value.encode().hex()}x"
+
+
 def facets_of(record: Record) -> list[tuple[str, str]]:
     pairs = [("type", record.record_type), ("sector", record.sector)]
     pairs += [("region", region) for region in record.regions]
@@ -93,20 +104,35 @@ def index_record(record: Record) -> None:
         return
     config = SEARCH_CONFIGS.get(record.language, "simple")
     title = " ".join(_CONTROL.sub(" ", record.title).split())
+    pairs = facets_of(record)
     SearchEntry.objects.update_or_create(
         record=record,
-        defaults={"config": config, "title": title, "body": _body(record), "terms": _terms(record)},
+        defaults={
+            "config": config,
+            "title": title,
+            "body": _body(record),
+            "terms": _terms(record),
+            "facets": " ".join(sorted({facet_token(f, v) for f, v in pairs})),
+        },
     )
     backend().refresh(SearchEntry.objects.filter(pk=record.pk))
     RecordFacet.objects.filter(record=record).delete()
     RecordFacet.objects.bulk_create(
-        [RecordFacet(record=record, facet=f, value=v) for f, v in facets_of(record)]
+        [RecordFacet(record=record, facet=f, value=v) for f, v in pairs]
     )
 
 
 def unindex_record(record: Record) -> None:
     SearchEntry.objects.filter(pk=record.pk).delete()
     RecordFacet.objects.filter(record=record).delete()
+
+
+def id_list(ids: list[int]) -> RawSQL:
+    """Ids as one parameter, for `pk__in`: a thousand parameters cost more to send and plan
+    than the query takes to run."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
 # Queries -----------------------------------------------------------------------------------------
@@ -158,57 +184,84 @@ def parse_query(text: str, language: str = "en") -> Query | None:
 # Ranking reads every match's vector (ts_rank) or statistics (bm25): for a word in most records
 # that is most of the base. So the best matches are ranked among the WINDOW newest matches (all
 # of them when fewer match, which is the usual case); pages beyond the window rank every match.
+# Those newest matches are read from the index newest first and it stops there: so a search
+# counts its matches exactly up to WINDOW, and says "more than WINDOW" beyond.
 WINDOW = 1000
 
 
 class Ranked:
     """The records that match a query, best first: counted and sliced as a queryset is (so
-    Django's and the API's paginators take it). `matching` is the same records, unordered."""
+    Django's and the API's paginators take it). `matching` is the same records, unordered;
+    `newest(n)` the ids of the n newest of them, newest first."""
 
-    def __init__(self, matching: QuerySet[Record], rank: Any) -> None:
-        self.matching, self._rank = matching, rank
-        self._count: int | None = None
+    def __init__(
+        self, matching: QuerySet[Record], rank: Any, newest: Callable[[int], list[int]]
+    ) -> None:
+        self.matching, self._rank, self._newest = matching, rank, newest
+        self._window: list[int] | None = None
 
     def all(self) -> "Ranked":
         return self
 
+    def window(self) -> list[int]:
+        """The ids of the WINDOW newest matches (the first page is ranked among them)."""
+        if self._window is None:
+            self._window = self._newest(WINDOW + 1)
+        return self._window[:WINDOW]
+
+    @property
+    def count_is_lower_bound(self) -> bool:
+        """Whether more records match than `count()` says (it stops at WINDOW)."""
+        self.window()
+        return len(self._window or []) > WINDOW
+
     def count(self) -> int:
-        if self._count is None:
-            self._count = self.matching.count()
-        return self._count
+        return len(self.window())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Record]:
         start = window.start or 0
-        stop = self.count() if window.stop is None else window.stop
-        if stop <= start:
+        if window.stop is not None and window.stop <= start:
             return []
-        if stop <= WINDOW:
-            newest = list(self.matching.order_by("-pk").values_list("pk", flat=True)[:WINDOW])
-            if not newest:
-                return []
-            within = self.matching.model.objects.filter(pk__in=newest)
-            return list(self._rank(within)[start:stop])
+        if window.stop is not None and window.stop <= WINDOW:
+            newest = self.window()
+            return list(self._rank(newest)[start : window.stop]) if newest else []
+        stop = window.stop
+        if stop is None:
+            stop = self.count() if not self.count_is_lower_bound else self.matching.count()
         return list(self._rank(self.matching)[start:stop])
 
 
 class _SqliteRanking:
-    """bm25 within the FTS5 table, among the given records only; sliced like a queryset."""
+    """bm25 within the FTS5 table, among the given records only (ids, or a queryset); sliced
+    like a queryset."""
 
-    def __init__(self, text: str, within: QuerySet[Record], related: Any) -> None:
+    def __init__(self, text: str, within: QuerySet[Record] | list[int], related: Any) -> None:
         self.text, self.within, self.related = text, within, related
 
     def __getitem__(self, window: slice) -> list[Record]:
         start, stop = window.start or 0, window.stop or 0
-        inner, params = self.within.order_by().values("pk").query.sql_with_params()
+        if isinstance(self.within, list):
+            # rowid >= the oldest: the index reads only the newest matches, not all of them.
+            inner = "%s" if len(self.within) == 1 else ", ".join(["%s"] * len(self.within))
+            where, params = (
+                f"AND rowid >= %s AND +rowid IN ({inner}) ",
+                [
+                    min(self.within),
+                    *self.within,
+                ],
+            )
+        else:
+            sql, inner_params = self.within.order_by().values("pk").query.sql_with_params()
+            where, params = f"AND +rowid IN ({sql}) ", list(inner_params)
         # +rowid: the ids filter the matches; as an index constraint they would each start a
         # full-text query of their own.
         sql = (
             "SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s "  # noqa: S608
-            f"AND +rowid IN ({inner}) "
-            "ORDER BY bm25(knowledge_fts, 10.0, 1.0, 2.0), rowid DESC LIMIT %s OFFSET %s"
+            f"{where}"
+            "ORDER BY bm25(knowledge_fts, 10.0, 1.0, 2.0, 0.0), rowid DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.text, *params, stop - start, start])
@@ -223,6 +276,58 @@ def _marked(text: str) -> SafeString:
     return mark_safe(safe)  # noqa: S308  (escaped above; only our marks become tags)
 
 
+class _Lexemes(SearchVectorCombinable, Func):
+    """A text's space-separated tokens as lexemes, as they are (no parser, no stemmer)."""
+
+    template = "array_to_tsvector(string_to_array(%(expressions)s, ' '))"
+    output_field = SearchVectorField()
+
+
+FIRST_SPAN = 2048  # the newest entries read first, to learn how dense the matches are
+FEW_MATCHES = 6000  # below this many matches expected, one bitmap scan of the GIN index
+
+
+def _newest_in_ranges(
+    entries: QuerySet[SearchEntry], records: QuerySet[Record], n: int
+) -> list[int]:
+    """The ids of the n newest matching entries among `records`, newest first. The entries are
+    read down the ids in ranges sized by the density of the matches seen so far, and through
+    the GIN index at once when few matches are left: a bitmap scan of a common word reads every
+    match, and a walk down the primary key reads every entry until n match; the planner cannot
+    tell the two apart for a word in a few percent of the records."""
+    top = entries.model.objects.aggregate(top=Max("pk"))["top"]
+    if top is None:
+        return []
+    found: list[int] = []
+    upper, span, seen, read = top + 1, FIRST_SPAN, 0, 0
+    while upper > 0 and len(found) < n:
+        low = max(0, upper - span)
+        step = entries.filter(pk__lt=upper, pk__gte=low) if low else entries.filter(pk__lt=upper)
+        ids = list(step.order_by().values_list("pk", flat=True))
+        if ids:
+            visible = records.order_by().filter(pk__in=id_list(ids))
+            found += visible.values_list("pk", flat=True)
+        seen, read, upper = seen + len(ids), read + (upper - low), low
+        density = max(seen, 1) / read
+        if density * upper <= FEW_MATCHES:
+            span = upper  # what is left, in one scan of the index
+        else:
+            span = max(FIRST_SPAN, int((n - len(found)) / density * 1.25))
+    return sorted(found, reverse=True)[:n]
+
+
+class _PostgresRanking:
+    """Ranked ids, sliced like a queryset; only the slice's records are read."""
+
+    def __init__(self, ids: QuerySet[SearchEntry], related: Any) -> None:
+        self.ids, self.related = ids, related
+
+    def __getitem__(self, window: slice) -> list[Record]:
+        ids = list(self.ids[window])
+        found = {r.pk: r for r in self.related(Record.objects.filter(pk__in=ids))}
+        return [found[pk] for pk in ids if pk in found]
+
+
 class PostgresSearch:
     def refresh(self, entries: QuerySet[SearchEntry]) -> int:
         """Compute the tsvector of these entries."""
@@ -234,6 +339,7 @@ class PostgresSearch:
             + SearchVector("body", weight="B", config=own)
             + SearchVector("terms", weight="C", config=own)
             + SearchVector("title", "body", "terms", weight="D", config=Value("simple"))
+            + _Lexemes("facets")
         )
         return entries.update(document=vector)
 
@@ -253,17 +359,28 @@ class PostgresSearch:
             tsquery = tsquery | SearchQuery(text, search_type="websearch", config=F("config"))
         return tsquery
 
-    def match(self, records: QuerySet[Record], query: Query, related: Any) -> Ranked:
-        from django.contrib.postgres.search import SearchRank
+    def match(
+        self, records: QuerySet[Record], query: Query, related: Any, facets: Facets = ()
+    ) -> Ranked:
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
         tsquery = self._tsquery(query)
-        matching = records.filter(search__document=tsquery)
+        wanted = tsquery
+        for facet, value in facets:
+            token = facet_token(facet, value)
+            wanted = wanted & SearchQuery(token, search_type="raw", config="simple")
+        matching = records.filter(search__document=wanted)
+        entries = SearchEntry.objects.filter(document=wanted)
 
-        def rank(within: QuerySet[Record]) -> QuerySet[Record]:
-            scored = related(within).annotate(rank=SearchRank(F("search__document"), tsquery))
-            return scored.order_by("-rank", "-published_at", "pk")
+        def rank(within: QuerySet[Record] | list[int]) -> "_PostgresRanking":
+            among = id_list(within) if isinstance(within, list) else within.order_by().values("pk")
+            scored = SearchEntry.objects.filter(pk__in=among).annotate(
+                rank=SearchRank(F("document"), tsquery)
+            )
+            ordered = scored.order_by("-rank", "-record__published_at", "pk")
+            return _PostgresRanking(ordered.values_list("pk", flat=True), related)
 
-        return Ranked(matching, rank)
+        return Ranked(matching, rank, lambda n: _newest_in_ranges(entries, records, n))
 
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         from django.contrib.postgres.search import SearchHeadline
@@ -312,15 +429,36 @@ class SqliteSearch:
         wanted = " AND ".join(quoted(t) for t in [*query.words, *query.phrases])
         return wanted + "".join(f" NOT {quoted(t)}" for t in query.excluded)
 
-    def match(self, records: QuerySet[Record], query: Query, related: Any) -> Ranked:
-        text = self.fts_query(query)
+    def searched(self, query: Query, facets: Facets = ()) -> str:
+        """The FTS5 query: the reader's words in the columns read, and the facet values."""
+        text = f"{{title body terms}} : ({self.fts_query(query)})"
+        return text + "".join(f" AND facets : {facet_token(f, v)}" for f, v in facets)
+
+    def match(
+        self, records: QuerySet[Record], query: Query, related: Any, facets: Facets = ()
+    ) -> Ranked:
+        text = self.searched(query, facets)
         found = RawSQL("SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH %s", [text])
         matching = records.filter(pk__in=found)
 
-        def rank(within: QuerySet[Record]) -> Any:
+        def rank(within: QuerySet[Record] | list[int]) -> Any:
             return _SqliteRanking(text, within, related)
 
-        return Ranked(matching, rank)
+        def newest(n: int) -> list[int]:
+            # The index read newest first, each match checked against the viewer's records and
+            # the filters, until n are found.
+            visible, params = (
+                records.order_by().filter(pk=RawSQL("f.rowid", [])).values("pk").query
+            ).sql_with_params()
+            sql = (
+                "SELECT f.rowid FROM knowledge_fts f WHERE f.knowledge_fts MATCH %s "  # noqa: S608
+                f"AND EXISTS ({visible}) ORDER BY f.rowid DESC LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [text, *params, n])
+                return [row[0] for row in cursor.fetchall()]
+
+        return Ranked(matching, rank, newest)
 
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         if not ids:
@@ -332,7 +470,7 @@ class SqliteSearch:
             f"WHERE knowledge_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.fts_query(query), *ids])
+            cursor.execute(sql, [self.searched(query), *ids])
             rows = cursor.fetchall()
         return {pk: (_marked(t), _marked(b)) for pk, t, b in rows}
 

@@ -19,7 +19,7 @@ from stakeholders.protection import display_name, is_anonymised
 from .choices import FACETS, ActorRole, RecordState, RecordType, Sector, VersionState
 from .models import EvidenceDocument, Record, RecordActor, RecordFacet, RecordVersion
 from .permissions import CHANGE, MODERATE
-from .search import Query, backend, parse_query, plain
+from .search import Query, backend, id_list, parse_query, plain
 
 SNIPPET_CHARS = 240
 
@@ -73,10 +73,20 @@ class Search:
         found = backend().snippets([r.pk for r in page], self.query) if self.query else {}
         return [_hit(record, found.get(record.pk)) for record in page]
 
+    @property
+    def count_is_lower_bound(self) -> bool:
+        """Whether more records are found than counted: a search with words counts its matches
+        up to search.WINDOW (`records.count()`), and the facets among those newest ones."""
+        return bool(getattr(self.records, "count_is_lower_bound", False))
+
     def facets(self) -> dict[str, list[FacetValue]]:
-        """Each facet's values among the records found, with how many records hold each."""
+        """Each facet's values among the records found, with how many records hold each (with
+        words, among the newest search.WINDOW found: all of them unless `count_is_lower_bound`)."""
+        found: Any = self.matching.order_by().values("pk")
+        if self.query is not None:
+            found = id_list(self.records.window())
         rows = (
-            RecordFacet.objects.filter(record_id__in=self.matching.order_by().values("pk"))
+            RecordFacet.objects.filter(record_id__in=found)
             .values_list("facet", "value")
             .annotate(n=Count("id"))
             .order_by()
@@ -138,7 +148,8 @@ def search(
     if query is None:
         ordered = _with_relations(records).order_by("-published_at", "pk")
         return Search(viewer, None, filters, ordered, records)
-    ranked = backend().match(records, query, _with_relations)
+    facets = [(name, filters[name]) for name in FACETS if name in filters]
+    ranked = backend().match(records, query, _with_relations, facets)
     return Search(viewer, query, filters, ranked, ranked.matching)
 
 

@@ -91,6 +91,7 @@ def _search_page(request: HttpRequest, process: Any) -> HttpResponse:
             hits=found.hits(list(page.object_list)),
             facets=_facet_links(request.GET, found.facets()),
             ranked=found.query is not None,
+            lower_bound=found.count_is_lower_bound,
         )
     query = request.GET.copy()
     query.pop("page", None)

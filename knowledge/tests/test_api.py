@@ -27,8 +27,17 @@ def test_search_is_paginated_ranked_and_highlighted(client, people):
     for n in range(3):
         make_record(people["platform"], people["lead"], title=f"Ransomware response plan {n}")
     body = client.get(API + "/records?q=ransomware&page_size=2").json()
-    assert set(body) == {"items", "count", "page", "pages", "next", "previous"}
+    assert set(body) == {
+        "items",
+        "count",
+        "count_is_lower_bound",
+        "page",
+        "pages",
+        "next",
+        "previous",
+    }
     assert body["count"] == 3 and body["pages"] == 2 and body["next"]
+    assert body["count_is_lower_bound"] is False
     assert "<mark>Ransomware</mark>" in body["items"][0]["title_html"]
     facets = client.get(API + "/facets?q=ransomware").json()
     assert facets["count"] == 3 and facets["type"][0] == {
@@ -135,3 +144,19 @@ def test_the_export_endpoint_gives_the_open_data(client, people):
     body = client.get(API + "/export?format=json").json()
     assert body["count"] == 1 and body["licence"]["id"] == "CC-BY-4.0"
     assert client.get(API + "/export?format=xml").status_code == 422
+
+
+def test_beyond_the_count_the_api_says_it_is_a_lower_bound_and_goes_on(client, people, monkeypatch):
+    from knowledge import search
+
+    for n in range(3):
+        make_record(people["platform"], people["lead"], title=f"Ransomware response plan {n}")
+    monkeypatch.setattr(search, "WINDOW", 2)
+    body = client.get(API + "/records?q=ransomware&page_size=2").json()
+    assert body["count"] == 2 and body["count_is_lower_bound"] is True
+    assert body["pages"] == 1 and "page=2" in body["next"]
+    rest = client.get(body["next"]).json()
+    assert len(rest["items"]) == 1 and rest["count_is_lower_bound"] is True
+    facets = client.get(API + "/facets?q=ransomware").json()
+    assert facets["count"] == 2 and facets["count_is_lower_bound"] is True
+    assert facets["type"][0]["count"] == 2

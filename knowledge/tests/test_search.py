@@ -254,3 +254,49 @@ def test_beyond_the_ranking_window_every_match_is_still_listed(base, monkeypatch
     # The first page is ranked among the two newest matches; later pages among all of them.
     assert {r.pk for r in first} == {made[1].pk, made[2].pk}
     assert {r.pk for r in first + rest} == {r.pk for r in made}
+
+
+def test_an_entry_keeps_its_facet_values_as_tokens_of_the_index(base):
+    from knowledge.search import facet_token
+
+    entry = SearchEntry.objects.get(record=base[3]["bounty"])
+    tokens = set(entry.facets.split())
+    assert {facet_token("type", "ppp_case"), facet_token("sector", "finance")} <= tokens
+    assert facet_token("region", "grulac") in tokens
+    # A reader's words never reach the facet tokens.
+    assert titles(find(facet_token("type", "ppp_case"))) in ([], [base[3]["bounty"].title])
+
+
+def test_words_and_filters_together_find_what_each_finds(base):
+    _staff, _cert, _bank, records = base
+    assert titles(find("flaws", type="ppp_case")) == [records["bounty"].title]
+    assert titles(find("flaws", sector="government", region="african")) == [records["cvd"].title]
+    assert titles(find("flaws", type="training")) == []
+    found = find("flaws", type="ppp_case")
+    assert found.records.count() == 1 and not found.count_is_lower_bound
+    assert {v.value: v.count for v in found.facets()["type"]} == {"ppp_case": 1}
+
+
+def test_up_to_the_window_the_count_and_facets_are_exact(base, monkeypatch):
+    from knowledge import search
+
+    monkeypatch.setattr(search, "WINDOW", 2)
+    found = find("flaws")
+    assert found.records.count() == 2 and not found.count_is_lower_bound
+    assert sum(v.count for v in found.facets()["type"]) == 2
+
+
+def test_beyond_the_window_the_count_says_it_is_a_lower_bound(base, monkeypatch):
+    from knowledge import search
+
+    staff, cert, _bank, _records = base
+    made = [
+        make_record(staff, cert, title=f"Helpline {n}", summary="A helpline.", sector="finance")
+        for n in range(3)
+    ]
+    monkeypatch.setattr(search, "WINDOW", 2)
+    found = find("helpline")
+    assert found.records.count() == 2 and found.count_is_lower_bound
+    # The facets count among the two newest found, and say so through the same flag.
+    assert {v.value: v.count for v in found.facets()["sector"]} == {"finance": 2}
+    assert {r.pk for r in found.records[0:]} == {r.pk for r in made}

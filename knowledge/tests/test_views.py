@@ -181,3 +181,16 @@ def test_the_process_page_links_its_knowledge_base(client, people):
     )
     assert "/processes/ahc/knowledge/" in client.get("/processes/ahc/").content.decode()
     assert "Process practice" in client.get("/processes/ahc/knowledge/").content.decode()
+
+
+def test_the_search_page_says_when_more_records_are_found_than_counted(client, people, monkeypatch):
+    from knowledge import search
+
+    for n in range(3):
+        make_record(people["platform"], people["lead"], title=f"Phishing drill {n}")
+    page = client.get("/knowledge/?q=phishing").content.decode()
+    assert "3 records" in page and "More than" not in page
+    monkeypatch.setattr(search, "WINDOW", 2)
+    page = client.get("/knowledge/?q=phishing&sector=government").content.decode()
+    assert "More than 2 records" in page
+    assert "Counted among the newest 2 records found." in page
