@@ -58,3 +58,47 @@ def test_every_operation_documents_the_503(client):
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             assert "503" in operation["responses"], (method, path)
+
+
+def _session_store_down(self, *args, **kwargs):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.fixture
+def unraised(client):
+    # As a browser sees it: Django's handler answers instead of the test client re-raising.
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.django_db
+def test_a_page_while_the_database_is_down_is_a_503_page(unraised):
+    with connection.execute_wrapper(database_down):
+        response = unraised.get("/processes/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "Consulta is briefly unavailable" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_database_failing_in_a_middleware_is_still_a_503_in_the_api_shape(
+    unraised, monkeypatch, django_user_model
+):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    unraised.force_login(django_user_model.objects.create_user("s@example.org", "s@example.org"))
+    monkeypatch.setattr(SessionStore, "load", _session_store_down)
+    api = unraised.get("/api/v1/processes")
+    assert api.status_code == 503 and api["Retry-After"] == "1"
+    assert set(api.json()) == {"detail", "errors"}
+    page = unraised.get("/")
+    assert page.status_code == 503 and "briefly unavailable" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_wrong_query_is_still_the_500_page(unraised):
+    with connection.execute_wrapper(broken_query):
+        response = unraised.get("/processes/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
