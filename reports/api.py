@@ -1,8 +1,9 @@
 """Endpoints of reports: the list, one report with its blocks and sources, its PDF; and for
-the secretariat of the report's process, a new draft, a block added, publication."""
+the secretariat of the report's process, a new draft, a block added, moved or removed,
+publication."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ class ReportSummary(Schema):
 
 
 class BlockOut(Schema):
+    id: int
     position: int
     kind: str
     snapshot: dict[str, Any]
@@ -74,11 +76,11 @@ def list_reports(request: HttpRequest, paging: Query[PagePagination.Input]) -> d
 @router.get("/reports/{pk}", response=responses({200: ReportOut}, 404), summary="Read a report")
 def get_report(request: HttpRequest, pk: int) -> dict[str, Any]:
     """A report with the snapshot of every block and the data it was computed from."""
-    report = selectors.report_for(request.user, pk)
-    blocks = [
-        {"position": b.position, "kind": b.kind, "snapshot": b.snapshot, "sources": b.sources}
-        for b in report.blocks.all()
-    ]
+    return _full(selectors.report_for(request.user, pk))
+
+
+def _full(report: Any) -> dict[str, Any]:
+    blocks = [_block(b) for b in report.blocks.order_by("position")]
     return _summary(report) | {"blocks": blocks, "sources": selectors.sources_of(report)}
 
 
@@ -102,7 +104,11 @@ class BlockIn(Schema):
 
 
 class BlockAdded(BlockOut):
-    id: int
+    pass
+
+
+class MoveIn(Schema):
+    direction: Literal["up", "down"]
 
 
 def _composing(request: HttpRequest, target: Any) -> Any:
@@ -174,6 +180,48 @@ def add_block(request: HttpRequest, pk: int, payload: BlockIn) -> Status[dict[st
     except (BlockRefused, AlreadyPublished) as exc:
         raise _refused(exc, "params") from None
     return Status(201, _block(block))
+
+
+def _block_of(report: Any, block_id: int) -> Any:
+    block = report.blocks.filter(pk=block_id).first()
+    if block is None:
+        raise Http404
+    return block
+
+
+@router.post(
+    "/reports/{pk}/blocks/{block_id}/move",
+    response=responses({200: ReportOut}, 401, 403, 404, 409, 422),
+    auth=required_auth,
+    summary="Move a block of a draft report",
+)
+def move_block(request: HttpRequest, pk: int, block_id: int, payload: MoveIn) -> dict[str, Any]:
+    """Swap a block with the one before it (up) or after it (down); at an end nothing moves.
+    Answers the report with its blocks in their new order."""
+    report = _composing(request, _report(request, pk))
+    try:
+        services.move_block(
+            _block_of(report, block_id), actor=request.user, up=payload.direction == "up"
+        )
+    except AlreadyPublished as exc:
+        raise _refused(exc, "") from None
+    return _full(report)
+
+
+@router.delete(
+    "/reports/{pk}/blocks/{block_id}",
+    response=responses({200: ReportOut}, 401, 403, 404, 409),
+    auth=required_auth,
+    summary="Remove a block from a draft report",
+)
+def remove_block(request: HttpRequest, pk: int, block_id: int) -> dict[str, Any]:
+    """Take a block out; the blocks after it close the gap. Answers the report as it is now."""
+    report = _composing(request, _report(request, pk))
+    try:
+        services.remove_block(_block_of(report, block_id), actor=request.user)
+    except AlreadyPublished as exc:
+        raise _refused(exc, "") from None
+    return _full(report)
 
 
 @router.post(

@@ -38,6 +38,7 @@ PARAM_VALUES: dict = {
     "document_id": 999999,
     "speaker_id": 999999,
     "membership_id": 999999,
+    "block_id": 999999,
 }
 
 # Page patterns that answer POST only: they are called with an empty form.
@@ -122,6 +123,8 @@ API: dict[str, str] = {
     "POST /api/v1/processes/{slug}/reports": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/reports/{pk}/blocks": "401 bad bad bad bad bad bad bad",
     "POST /api/v1/reports/{pk}/publish": "401 404 404 404 404 404 404 404",
+    "POST /api/v1/reports/{pk}/blocks/{block_id}/move": "401 bad bad bad bad bad bad bad",
+    "DELETE /api/v1/reports/{pk}/blocks/{block_id}": "401 404 404 404 404 404 404 404",
     "GET /api/v1/reports/{pk}": "404 404 404 404 404 404 404 404",
     "GET /api/v1/reports/{pk}/pdf": "404 404 404 404 404 404 404 404",
     "GET /api/v1/revisions/{a}/diff/{b}": "ok ok ok ok ok ok ok ok",

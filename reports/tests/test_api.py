@@ -130,3 +130,60 @@ def test_odd_parameters_are_422_never_a_500(client, world):  # noqa: F811
         answer = client.post(path, body, **headers)
         assert answer.status_code == 422, body
     assert not report.blocks.exists()
+
+
+def _kinds(answer):
+    return [b["kind"] for b in answer.json()["blocks"]]
+
+
+def test_secretariat_moves_and_removes_blocks(client, world):  # noqa: F811
+    report = _report(world)
+    staff = world["staff"]
+    read = client.get(f"/api/v1/reports/{report.pk}", **_bearer(staff)).json()
+    ids = [b["id"] for b in read["blocks"]]
+    kinds = [b["kind"] for b in read["blocks"]]
+    moved = _post(
+        client, f"/api/v1/reports/{report.pk}/blocks/{ids[0]}/move", {"direction": "down"}, staff
+    )
+    assert moved.status_code == 200
+    assert _kinds(moved) == [kinds[1], kinds[0], *kinds[2:]]
+    assert [b["position"] for b in moved.json()["blocks"]] == [1, 2, 3]
+    top = _post(
+        client, f"/api/v1/reports/{report.pk}/blocks/{ids[1]}/move", {"direction": "up"}, staff
+    )
+    assert _kinds(top) == _kinds(moved)  # already first: nothing moves
+    removed = client.delete(f"/api/v1/reports/{report.pk}/blocks/{ids[0]}", **_bearer(staff))
+    assert removed.status_code == 200
+    assert _kinds(removed) == [kinds[1], *kinds[2:]]
+    assert [b["position"] for b in removed.json()["blocks"]] == [1, 2]
+    assert not Block.objects.filter(pk=ids[0]).exists()
+
+
+def test_moving_and_removing_from_the_other_side(client, world):  # noqa: F811
+    report = _report(world)
+    block = report.blocks.order_by("position").first()
+    other = make_user("o@example.org", role="secretariat", process=make_process(slug="o"))
+    person = make_user("person@example.org")
+    move = f"/api/v1/reports/{report.pk}/blocks/{block.pk}/move"
+    remove = f"/api/v1/reports/{report.pk}/blocks/{block.pk}"
+    assert _post(client, move, {"direction": "down"}).status_code == 401
+    assert client.delete(remove).status_code == 401
+    for user in (other, person):
+        assert _post(client, move, {"direction": "down"}, user).status_code == 404
+        assert client.delete(remove, **_bearer(user)).status_code == 404
+    staff = world["staff"]
+    # A block of another report through this one's URL is not found; a bad direction is 422.
+    elsewhere = create_report(world["process"], actor=staff, title="Other")
+    assert (
+        client.delete(
+            f"/api/v1/reports/{elsewhere.pk}/blocks/{block.pk}", **_bearer(staff)
+        ).status_code
+        == 404
+    )
+    assert _post(client, move, {"direction": "sideways"}, staff).status_code == 422
+    publish_report(report, actor=staff)
+    assert _post(client, move, {"direction": "down"}, staff).status_code == 409
+    refused = client.delete(remove, **_bearer(staff))
+    assert refused.status_code == 409 and refused.json()["detail"]
+    assert _post(client, move, {"direction": "down"}, other).status_code == 403
+    assert report.blocks.count() == 3 and report.blocks.get(pk=block.pk).position == block.position
