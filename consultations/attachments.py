@@ -14,7 +14,9 @@ who may read the responses (views.reporting.attachment_download).
 In anonymous consultations nothing about a file may say whose it is: its name is not kept,
 images are encoded again without their metadata (EXIF, XMP, text chunks; turned upright first),
 PDFs lose their information dictionary and XMP, office documents their author, company and
-dates, and the stored file carries only the day. A recording cannot be cleaned here, and a
+dates, the names, initials and times of who commented or tracked changes, and the metadata of
+their JPEG, PNG and WebP pictures; the stored file carries only the day. What a document says
+in its own text is the writer's to clean. A recording cannot be cleaned here, and a
 voice or a face names its owner: anonymous consultations do not take audio or video questions
 (services.upload_form refuses such a form).
 """
@@ -302,15 +304,62 @@ EMPTY_PARTS = {
 }
 
 
+# Who wrote a comment or a tracked change, and when, inside the document's own parts: Word's
+# w:author/w:initials/w:date (and their w14/w15/w16 kin), the people of Excel's threaded
+# comments and PowerPoint's comment authors, Excel's legacy comment <author>, and OpenDocument's
+# dc:creator/dc:date/meta:creator-initials of annotations and changes.
+_PREFIXED_NAMES = re.compile(rb'(\sw(?:1[4-6]\w*)?:(?:author|initials)=")[^"]*(")')
+_PREFIXED_DATES = re.compile(rb'\sw(?:1[4-6]\w*)?:date(?:Utc)?="[^"]*"')
+_PEOPLE_ATTRIBUTES = re.compile(
+    rb'(\s(?:\w+:)?(?:displayName|userId|providerId|initials)=")[^"]*(")'
+)
+_AUTHOR_ELEMENTS = re.compile(rb'(<(?:\w+:)?(?:cmAuthor|author)\b[^>]*?\sname=")[^"]*(")')
+_NAMING_ELEMENTS = re.compile(
+    rb"(<(author|dc:creator|meta:creator-initials|meta:initial-creator|cp:lastModifiedBy)>)"
+    rb"[^<]*(</\2>)"
+)
+_DATE_ELEMENTS = re.compile(rb"<dc:date>[^<]*</dc:date>")
+
+
+def _without_names(xml: bytes) -> bytes:
+    """An XML part with the names, initials and times of whoever commented or changed it
+    emptied (dates removed: they are optional where they appear)."""
+    for pattern in (_PREFIXED_NAMES, _PEOPLE_ATTRIBUTES, _AUTHOR_ELEMENTS):
+        xml = pattern.sub(rb"\1\2", xml)
+    xml = _NAMING_ELEMENTS.sub(rb"\1\3", xml)
+    return _DATE_ELEMENTS.sub(b"", _PREFIXED_DATES.sub(b"", xml))
+
+
+def _image_without_metadata(content: bytes) -> bytes:
+    """A picture inside a document, encoded again without its metadata when it is a JPEG, PNG
+    or WebP (other formats are kept as they are)."""
+    try:
+        ext, image = _image(content)
+    except InvalidUpload:
+        return content
+    return _image_written(image, ext, 0, strip=True)
+
+
+def _cleaned_part(name: str, content: bytes) -> bytes:
+    if name in EMPTY_PARTS:
+        return EMPTY_PARTS[name]
+    if name.lower().endswith((".xml", ".rels")):
+        return _without_names(content)
+    if "/media/" in name or name.startswith(("Pictures/", "media/")):
+        return _image_without_metadata(content)
+    return content
+
+
 def _package_written(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> bytes:
-    """The archive again, its property parts emptied and every entry dated 1980-01-01."""
+    """The archive again, every entry dated 1980-01-01: its property parts emptied, the names
+    and times of comment and change authors removed from its XML, its pictures cleaned."""
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w") as written:
             for part in parts:
                 entry = zipfile.ZipInfo(part.filename, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.compress_type = part.compress_type
-                written.writestr(entry, EMPTY_PARTS.get(part.filename) or archive.read(part))
+                written.writestr(entry, _cleaned_part(part.filename, archive.read(part)))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise InvalidUpload(_("This document is damaged and cannot be read.")) from None
     return out.getvalue()

@@ -108,6 +108,67 @@ def odt():
     return buffer.getvalue()
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def commented(kind):
+    """An office document whose comments, tracked changes and pictures name SECRET."""
+    parts = {
+        "docx": {
+            "word/document.xml": f'<w:document {W}><w:body><w:p><w:ins w:id="1" '
+            f'w:author="{SECRET}" w:date="2026-11-30T21:14:00Z"><w:r><w:t>Added</w:t></w:r>'
+            "</w:ins></w:p></w:body></w:document>",
+            "word/comments.xml": f'<w:comments {W}><w:comment w:id="0" w:author="{SECRET}" '
+            f'w:initials="JD" w:date="2026-11-30T21:15:00Z"><w:p><w:r><w:t>Note</w:t></w:r>'
+            "</w:p></w:comment></w:comments>",
+            "word/people.xml": f'<w15:people><w15:person w15:author="{SECRET}"><w15:presenceInfo '
+            f'w15:providerId="AD" w15:userId="{SECRET}@example.org"/></w15:person></w15:people>',
+            "word/media/image1.jpeg": jpeg(),
+        },
+        "xlsx": {
+            "xl/workbook.xml": '<workbook><sheets><sheet name="Sheet1" sheetId="1"/></sheets>'
+            "</workbook>",
+            "xl/comments1.xml": f"<comments><authors><author>{SECRET}</author></authors>"
+            "</comments>",
+            "xl/persons/person.xml": f'<personList><person displayName="{SECRET}" id="{{1}}" '
+            f'userId="{SECRET}@example.org" providerId="AD"/></personList>',
+            "xl/media/image1.png": png(exif=True),
+        },
+        "pptx": {
+            "ppt/presentation.xml": "<p:presentation/>",
+            "ppt/commentAuthors.xml": f'<p:cmAuthorLst><p:cmAuthor id="0" name="{SECRET}" '
+            'initials="JD" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>',
+            "ppt/authors.xml": f'<p188:authorLst><p188:author id="{{2}}" name="{SECRET}" '
+            f'initials="JD" userId="{SECRET}" providerId="AD"/></p188:authorLst>',
+        },
+    }[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def odt_with_annotations():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr(
+            "content.xml",
+            "<office:document-content><office:body><text:p><office:annotation>"
+            f"<dc:creator>{SECRET}</dc:creator><dc:date>2026-11-30T21:14:00</dc:date>"
+            "<meta:creator-initials>JD</meta:creator-initials><text:p>Note</text:p>"
+            "</office:annotation>Text</text:p><text:tracked-changes><text:changed-region>"
+            f"<text:insertion><office:change-info><dc:creator>{SECRET}</dc:creator>"
+            "<dc:date>2026-11-30T21:15:00</dc:date></office:change-info></text:insertion>"
+            "</text:changed-region></text:tracked-changes></office:body>"
+            "</office:document-content>",
+        )
+        archive.writestr("Pictures/photo.jpg", jpeg())
+    return buffer.getvalue()
+
+
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 100
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 100
@@ -316,6 +377,39 @@ class TestAnonymous:
                 i.date_time == (1980, 1, 1, 0, 0, 0)
                 for i in zipfile.ZipFile(io.BytesIO(stored)).infolist()
             )
+
+    @pytest.mark.parametrize(
+        "content, name",
+        [
+            (commented("docx"), "a.docx"),
+            (commented("xlsx"), "a.xlsx"),
+            (commented("pptx"), "a.pptx"),
+            (odt_with_annotations(), "a.odt"),
+        ],
+    )
+    def test_comments_changes_and_pictures_lose_who_and_when(
+        self, anonymous_consultation, content, name
+    ):
+        stored = zipfile.ZipFile(
+            io.BytesIO(receive(anonymous_consultation, "paper", content, name).file.read())
+        )
+        original = zipfile.ZipFile(io.BytesIO(content))
+        assert stored.namelist() == original.namelist()
+        for part in stored.namelist():
+            data = stored.read(part)
+            assert SECRET.encode() not in data, part
+            assert b"2026-11-30" not in data and b"JD" not in data, part
+            if part.endswith((".jpeg", ".jpg", ".png")):
+                size = Image.open(io.BytesIO(original.read(part))).size
+                assert b"Exif" not in data and Image.open(io.BytesIO(data)).size == size
+        # What the document says stays: its text, its sheet names, the comment itself.
+        text = b"".join(stored.read(p) for p in stored.namelist() if p.endswith(".xml"))
+        assert any(word in text for word in (b"Added", b"Sheet1", b"cmAuthor", b"Note"))
+
+    def test_outside_anonymous_consultations_comments_keep_their_authors(self, consultation):
+        kept = receive(consultation, "paper", commented("docx"), "a.docx")
+        stored = zipfile.ZipFile(io.BytesIO(kept.file.read()))
+        assert SECRET.encode() in stored.read("word/comments.xml")
 
     def test_the_stored_file_says_only_the_day(self, anonymous_consultation):
         import os
