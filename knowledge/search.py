@@ -27,7 +27,7 @@ from typing import Any
 import nh3
 from django.contrib.postgres.search import SearchVectorCombinable, SearchVectorField
 from django.db import connection
-from django.db.models import F, Func, Max, QuerySet, Value
+from django.db.models import F, FloatField, Func, Max, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.html import escape
@@ -131,7 +131,7 @@ def id_list(ids: list[int]) -> RawSQL:
     """Ids as one parameter, for `pk__in`: a thousand parameters cost more to send and plan
     than the query takes to run."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
@@ -288,13 +288,14 @@ FEW_MATCHES = 6000  # below this many matches expected, one bitmap scan of the G
 
 
 def _newest_in_ranges(
-    entries: QuerySet[SearchEntry], records: QuerySet[Record], n: int
+    entries: QuerySet[SearchEntry], records: QuerySet[Record], n: int, keys: dict[int, Any]
 ) -> list[int]:
     """The ids of the n newest matching entries among `records`, newest first. The entries are
     read down the ids in ranges sized by the density of the matches seen so far, and through
     the GIN index at once when few matches are left: a bitmap scan of a common word reads every
     match, and a walk down the primary key reads every entry until n match; the planner cannot
-    tell the two apart for a word in a few percent of the records."""
+    tell the two apart for a word in a few percent of the records. `entries` are annotated with
+    their `rank`: `keys` gets each id's place in the ranked order, read with it."""
     top = entries.model.objects.aggregate(top=Max("pk"))["top"]
     if top is None:
         return []
@@ -303,10 +304,11 @@ def _newest_in_ranges(
     while upper > 0 and len(found) < n:
         low = max(0, upper - span)
         step = entries.filter(pk__lt=upper, pk__gte=low) if low else entries.filter(pk__lt=upper)
-        ids = list(step.order_by().values_list("pk", flat=True))
-        if ids:
-            visible = records.order_by().filter(pk__in=id_list(ids))
-            found += visible.values_list("pk", flat=True)
+        ranks = dict(step.order_by().values_list("pk", "rank"))
+        ids = sorted(ranks, reverse=True)
+        for pk, published_at in _visible(records, ids, n - len(found)):
+            found.append(pk)
+            keys[pk] = _rank_key(ranks[pk], published_at, pk)
         seen, read, upper = seen + len(ids), read + (upper - low), low
         density = max(seen, 1) / read
         if density * upper <= FEW_MATCHES:
@@ -316,10 +318,36 @@ def _newest_in_ranges(
     return sorted(found, reverse=True)[:n]
 
 
+def _visible(records: QuerySet[Record], ids: list[int], wanted: int) -> list[tuple[int, Any]]:
+    """Of these ids (newest first), the `wanted` newest among `records`, with their date of
+    publication: checked newest first, a few more than wanted at a time (each check reads a
+    record)."""
+    out: list[tuple[int, Any]] = []
+    while ids and len(out) < wanted:
+        batch, ids = ids[: wanted - len(out) + 50], ids[wanted - len(out) + 50 :]
+        seen = records.order_by().filter(pk__in=id_list(batch))
+        epoch = Func(
+            F("published_at"),
+            function="date_part",
+            template="date_part('epoch', %(expressions)s)",
+            output_field=FloatField(),
+        )
+        out += seen.annotate(published=epoch).values_list("pk", "published")
+    return out
+
+
+def _rank_key(rank: float, published: float | None, pk: int) -> tuple[Any, ...]:
+    """Python's sort for ORDER BY rank DESC, published_at DESC (nulls first), pk; `published`
+    is the date in seconds since the epoch."""
+    if published is None:
+        return (-rank, 0, 0.0, pk)
+    return (-rank, 1, -published, pk)
+
+
 class _PostgresRanking:
     """Ranked ids, sliced like a queryset; only the slice's records are read."""
 
-    def __init__(self, ids: QuerySet[SearchEntry], related: Any) -> None:
+    def __init__(self, ids: QuerySet[SearchEntry] | list[int], related: Any) -> None:
         self.ids, self.related = ids, related
 
     def __getitem__(self, window: slice) -> list[Record]:
@@ -372,7 +400,13 @@ class PostgresSearch:
         matching = records.filter(search__document=wanted)
         entries = SearchEntry.objects.filter(document=wanted)
 
+        keys: dict[int, Any] = {}
+        scored_entries = entries.annotate(rank=SearchRank(F("document"), tsquery))
+
         def rank(within: QuerySet[Record] | list[int]) -> "_PostgresRanking":
+            if isinstance(within, list) and all(pk in keys for pk in within):
+                # The window, ranked as it was read.
+                return _PostgresRanking(sorted(within, key=keys.__getitem__), related)
             among = id_list(within) if isinstance(within, list) else within.order_by().values("pk")
             scored = SearchEntry.objects.filter(pk__in=among).annotate(
                 rank=SearchRank(F("document"), tsquery)
@@ -380,7 +414,7 @@ class PostgresSearch:
             ordered = scored.order_by("-rank", "-record__published_at", "pk")
             return _PostgresRanking(ordered.values_list("pk", flat=True), related)
 
-        return Ranked(matching, rank, lambda n: _newest_in_ranges(entries, records, n))
+        return Ranked(matching, rank, lambda n: _newest_in_ranges(scored_entries, records, n, keys))
 
     def snippets(self, ids: list[int], query: Query) -> dict[int, tuple[SafeString, SafeString]]:
         from django.contrib.postgres.search import SearchHeadline
