@@ -5,9 +5,11 @@ practice (a few words in a tenth of the records, most in very few), then times, 
 
 - bare indexed query: one record by its unique public id (the floor of any query);
 - bare full-text match: the first 20 ids matching a word, unranked (FTS5 MATCH; tsvector @@);
-- search: what the search page and the API read — the ranked first page of 20, the total
-  count, and the highlighted snippets of the page (knowledge.selectors.search, hits);
-- facets: the counts by type, region, sector and area among the records found;
+- search: what the search page and the API read — the ranked first page of 20, the count
+  (exact up to knowledge.search.WINDOW, 1,000; beyond it said as "more than 1,000"), and the
+  highlighted snippets of the page (knowledge.selectors.search, hits);
+- facets: the counts by type, region, sector and area among the records found (beyond the
+  window, among the 1,000 newest found, as the page says);
 - search page: the whole page through Django (uncached: a session cookie skips the page cache).
 
 Queries mix a frequent word, a mid-frequency word, a rare one, two words, a phrase and a filter.

@@ -357,9 +357,9 @@ def search_records(
         and len(page["items"]) == paging.page_size
     ):
         # Beyond the count, the matches go on: the next page is there to read.
-        query = request.GET.copy()
-        query["page"] = str(paging.page + 1)
-        page["next"] = f"{request.path}?{query.urlencode()}"
+        params = request.GET.copy()
+        params["page"] = str(paging.page + 1)
+        page["next"] = f"{request.path}?{params.urlencode()}"
     page["items"] = [_hit_payload(h) for h in found.hits(page["items"])]
     return page
 

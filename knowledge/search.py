@@ -288,7 +288,7 @@ FEW_MATCHES = 6000  # below this many matches expected, one bitmap scan of the G
 
 
 def _newest_in_ranges(
-    entries: QuerySet[SearchEntry], records: QuerySet[Record], n: int, keys: dict[int, Any]
+    entries: QuerySet[Any], records: QuerySet[Record], n: int, keys: dict[int, Any]
 ) -> list[int]:
     """The ids of the n newest matching entries among `records`, newest first. The entries are
     read down the ids in ranges sized by the density of the matches seen so far, and through
@@ -314,7 +314,7 @@ def _newest_in_ranges(
         if density * upper <= FEW_MATCHES:
             span = upper  # what is left, in one scan of the index
         else:
-            span = max(FIRST_SPAN, int((n - len(found)) / density * 1.25))
+            span = max(FIRST_SPAN, int((n - len(found)) / density * 1.1))
     return sorted(found, reverse=True)[:n]
 
 
@@ -347,7 +347,7 @@ def _rank_key(rank: float, published: float | None, pk: int) -> tuple[Any, ...]:
 class _PostgresRanking:
     """Ranked ids, sliced like a queryset; only the slice's records are read."""
 
-    def __init__(self, ids: QuerySet[SearchEntry] | list[int], related: Any) -> None:
+    def __init__(self, ids: QuerySet[Any, int] | list[int], related: Any) -> None:
         self.ids, self.related = ids, related
 
     def __getitem__(self, window: slice) -> list[Record]:

@@ -31,6 +31,11 @@ def _with_relations(records: QuerySet[Record]) -> QuerySet[Record]:
     )
 
 
+def _for_hits(records: QuerySet[Record]) -> QuerySet[Record]:
+    # A hit shows its process, never its actors or areas: those are read on the record's page.
+    return records.select_related("process")
+
+
 def record_for(viewer: Any, public_id: str) -> Record:
     """A record the viewer may read, or Http404 (its existence is not revealed)."""
     return get_object_or_404(
@@ -146,10 +151,10 @@ def search(
             tagged = RecordFacet.objects.filter(facet=name, value=filters[name])
             records = records.filter(pk__in=tagged.values("record_id"))
     if query is None:
-        ordered = _with_relations(records).order_by("-published_at", "pk")
+        ordered = _for_hits(records).order_by("-published_at", "pk")
         return Search(viewer, None, filters, ordered, records)
     facets = [(name, filters[name]) for name in FACETS if name in filters]
-    ranked = backend().match(records, query, _with_relations, facets)
+    ranked = backend().match(records, query, _for_hits, facets)
     return Search(viewer, query, filters, ranked, ranked.matching)
 
 
