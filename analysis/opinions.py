@@ -6,8 +6,9 @@ and scikit-learn's:
 
 1. the vote matrix, participants by statements: agree +1, disagree -1, pass 0, unseen empty; the
    columns of moderated-out statements are set to 0 for everyone;
-2. participants "in the conversation": at least min(7, number of statements) votes; while fewer
-   than 15 qualify, the most active others are added until there are 15;
+2. participants "in the conversation": those of the last computation, and anyone with at least
+   min(7, number of statements) votes; while that makes fewer than 15, the most active others
+   are added until there are 15;
 3. PCA to two components on the matrix with each empty cell replaced by its column's mean, over
    every participant; each participant's position is scaled by sqrt(statements / own votes), so
    that those who voted little are not all drawn to the centre;
@@ -66,13 +67,15 @@ class VoteMatrix:
         *,
         statements: Sequence[Any] | None = None,
     ) -> "VoteMatrix":
-        """From (participant, statement, vote) triples in the order cast: the last one counts."""
+        """From (participant, statement, vote) triples in the order cast: the last one counts.
+        Participants are in the order of their first vote, as the rows of Polis's matrix (a new
+        clustering starts from the first points in that order)."""
         last: dict[tuple[Any, Any], int] = {}
         for participant, statement, vote in votes:
             if vote not in (AGREE, DISAGREE, PASS):
                 raise ValueError(f"A vote is 1, -1 or 0, not {vote!r}.")
             last[(participant, statement)] = vote
-        people = sorted({p for p, _s in last}, key=_natural)
+        people = list(dict.fromkeys(p for p, _s in last))
         columns = list(statements) if statements is not None else []
         known = set(columns)
         columns += sorted({s for _p, s in last if s not in known}, key=_natural)
@@ -176,10 +179,13 @@ def rating_matrix(matrix: VoteMatrix, moderated_out: Iterable[Any] = ()) -> np.n
     return values
 
 
-def in_conversation(matrix: VoteMatrix) -> np.ndarray:
-    """Polis's rule: enough votes, or among the 15 most active while fewer than 15 have enough."""
+def in_conversation(matrix: VoteMatrix, already: Iterable[Any] = ()) -> np.ndarray:
+    """Polis's rule: those already in stay in; anyone with enough votes joins; while that makes
+    fewer than 15, the most active others are added until there are 15."""
     counts = matrix.vote_counts()
+    before = set(already)
     inside = counts >= min(MIN_VOTES, len(matrix.statements))
+    inside |= np.array([p in before for p in matrix.participants], dtype=bool)
     missing = GREEDY_PARTICIPANTS - int(inside.sum())
     if missing > 0:
         others = [i for i in np.argsort(-counts, kind="stable") if not inside[i] and counts[i] > 0]
@@ -660,8 +666,7 @@ def compute(
     state = State.from_dict(previous.as_dict()) if previous else State()
     rating = rating_matrix(matrix, out)
     positions, statement_positions, components, center = project(rating)
-    inside = in_conversation(matrix)
-    inside |= np.array([p in state.in_conversation for p in matrix.participants], dtype=bool)
+    inside = in_conversation(matrix, state.in_conversation)
     state.in_conversation = {p for p, i in zip(matrix.participants, inside, strict=True) if i}
     members = np.flatnonzero(inside)
     labels = np.full(len(matrix.participants), -1)

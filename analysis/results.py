@@ -11,14 +11,17 @@ from .opinions import OpinionGroups, VoteMatrix
 
 
 def matrix_of(deliberation: Deliberation) -> tuple[VoteMatrix, list[int]]:
-    """The vote matrix (participants by their random id) and the moderated-out statements."""
+    """The vote matrix (participants by their random id, in the order of their first vote) and
+    the moderated-out statements."""
     statements = list(
         deliberation.statements.exclude(status=StatementStatus.PENDING)
         .order_by("number")
         .values_list("number", "status")
     )
-    votes = Vote.objects.filter(statement__deliberation=deliberation).values_list(
-        "participant_id", "statement__number", "value"
+    votes = (
+        Vote.objects.filter(statement__deliberation=deliberation)
+        .order_by("id")
+        .values_list("participant_id", "statement__number", "value")
     )
     matrix = VoteMatrix.from_votes(
         ((str(p), s, v) for p, s, v in votes), statements=[n for n, _s in statements]

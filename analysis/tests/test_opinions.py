@@ -102,3 +102,26 @@ def test_replay_by_time_computes_once_per_window():
         assert calls[-1] is True and not any(calls[:-1])
     finally:
         op.compute = original
+
+
+def test_those_already_in_count_towards_the_fifteen():
+    # Fifteen came in when there were two statements and voted on both; now there are nine. A
+    # newcomer with three votes stays out: with those fifteen and the one who voted on all nine,
+    # there are already 15 in, and Polis adds the most active others only while there are fewer.
+    votes = [(f"p{p}", s, 1 if (p + s) % 2 else -1) for p in range(15) for s in range(2)]
+    votes += [("active", s, 1 if s % 3 else -1) for s in range(9)]
+    votes += [("late", s, 1) for s in range(3)]
+    before = op.State(in_conversation={f"p{p}" for p in range(15)})
+    result = op.compute(op.VoteMatrix.from_votes(votes), previous=before)
+    inside = {p for p, i in zip(result.participants, result.in_conversation, strict=True) if i}
+    assert inside == before.in_conversation | {"active"}
+    # Computed afresh, only "active" has enough votes, and the 14 most active others join it.
+    fresh = op.compute(op.VoteMatrix.from_votes(votes))
+    added = {p for p, i in zip(fresh.participants, fresh.in_conversation, strict=True) if i}
+    assert "late" in added and len(added) == 15
+
+
+def test_rows_follow_the_order_of_first_votes():
+    matrix = op.VoteMatrix.from_votes([("b", 1, 1), ("a", 0, -1), ("b", 0, 1), ("c", 2, 0)])
+    assert matrix.participants == ["b", "a", "c"]
+    assert matrix.statements == [0, 1, 2]
