@@ -243,13 +243,18 @@ def _init_clusters(points: np.ndarray, k: int) -> list[Cluster]:
     return [Cluster(i, [], points[j].copy()) for i, j in enumerate(np.sort(first)[:k])]
 
 
+def _distances(points: np.ndarray, clusters: list[Cluster]) -> np.ndarray:
+    """Euclidean distance of every point (rows) to every cluster's centre (columns)."""
+    centers = np.array([c.center for c in clusters])
+    return np.sqrt(((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
+
+
 def _step(
     names: list[Any], points: np.ndarray, clusters: list[Cluster], weights: np.ndarray | None
 ) -> list[Cluster]:
     """One k-means step: every point to its nearest centre, then each centre to the (weighted)
     mean of its points; a cluster left without points is dropped."""
-    centers = np.array([c.center for c in clusters])
-    nearest = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    nearest = _distances(points, clusters).argmin(axis=1)
     kept = []
     for index, cluster in enumerate(clusters):
         rows = np.flatnonzero(nearest == index)
@@ -320,9 +325,7 @@ def _clean_start(
         clusters = _recenter(index, points, clusters, weights, drop_empty=False)
         if possible <= len(clusters):
             return clusters
-        centers = np.array([c.center for c in clusters])
-        distance = np.sqrt(((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
-        nearest = distance.min(axis=1)
+        nearest = _distances(points, clusters).min(axis=1)
         far = len(nearest) - 1 - int(np.argmax(nearest[::-1]))  # the last of equals, as Polis
         if nearest[far] <= 0:
             return clusters

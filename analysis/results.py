@@ -99,6 +99,6 @@ def group_of_participants(deliberation: Deliberation) -> dict[str, int]:
 
     carried = State.from_dict(getattr(getattr(deliberation, "opinion_map", None), "carried", None))
     if carried.base:
-        return {str(p): g for p, g in carried.group_of().items()}
+        return carried.group_of()
     matrix, out = matrix_of(deliberation)
     return compute(matrix, moderated_out=out).group_of()

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from core import unavailable
 from core.permissions import public_view
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,6 @@ COMMON_ERRORS = {
     503: "Service Unavailable: the database cannot be reached for now; send the request again "
     "after the Retry-After seconds.",
 }
-# Seconds a client is asked to wait before sending again while the database is unavailable.
-RETRY_AFTER_S = 1
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -133,10 +132,10 @@ def _unavailable(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRes
     logger.warning("database unavailable on %s %s: %s", request.method, request.path, reason)
     response = api.create_response(
         request,
-        error_body(_("The service is briefly unavailable; send the request again shortly.")),
+        error_body(unavailable.message()),
         status=503,
     )
-    response["Retry-After"] = str(RETRY_AFTER_S)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_S)
     return response
 
 

@@ -8,11 +8,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from . import audit, selectors, services
+from . import audit, selectors, services, unavailable
 from . import permissions as perms
 from .exceptions import CoreError
 from .forms import AuditFilterForm, ProcessForm
@@ -191,10 +190,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
-# Seconds a browser or client is asked to wait while the database cannot be reached.
-RETRY_AFTER_S = 1
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's last resort for an exception nothing else handled. The database being
     unreachable (a restart, a failover; wherever it was met, a view or a middleware reading the
@@ -210,9 +205,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return HttpResponse(loader.get_template("500.html").render({}), status=500)
     response: HttpResponse
     if request.path.startswith("/api/"):
-        detail = _("The service is briefly unavailable; send the request again shortly.")
-        response = JsonResponse({"detail": detail, "errors": []}, status=503)
+        response = JsonResponse({"detail": unavailable.message(), "errors": []}, status=503)
     else:
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_S)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_S)
     return response
