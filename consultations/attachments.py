@@ -330,12 +330,58 @@ def _without_names(xml: bytes) -> bytes:
     return _DATE_ELEMENTS.sub(b"", _PREFIXED_DATES.sub(b"", xml))
 
 
+# What a GIF or TIFF picture keeps when it is encoded again: how it is drawn and animated.
+_DRAWING_INFO = {"transparency", "duration", "loop", "disposal", "background"}
+
+
+def _frames_without_metadata(content: bytes) -> bytes | None:
+    """A GIF or TIFF picture encoded again from its pixels alone, every frame or page kept: a
+    TIFF's tags (artist, software, times, XMP, IPTC) and a GIF's comments are not. None when it
+    is neither, or cannot be read."""
+    from PIL import Image, ImageSequence
+
+    try:
+        image = Image.open(io.BytesIO(content), formats=["GIF", "TIFF"])
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            return None
+        frames = []
+        for frame in ImageSequence.Iterator(image):
+            # A copy is a plain image: none of the file's tags come with it.
+            clean = frame.copy()
+            clean.info = {k: v for k, v in frame.info.items() if k in _DRAWING_INFO}
+            frames.append(clean)
+        out = io.BytesIO()
+        kind = str(image.format)
+        options: dict[str, Any] = {"save_all": len(frames) > 1}
+        if len(frames) > 1:
+            options["append_images"] = frames[1:]
+        if kind == "GIF":
+            options.update({k: v for k, v in frames[0].info.items() if k != "background"})
+        frames[0].save(out, kind, **options)
+    except Exception as exc:  # Pillow raises many kinds of errors on what it cannot read
+        logger.info("a document's picture could not be encoded again: %s", type(exc).__name__)
+        return None
+    return out.getvalue()
+
+
 def _image_without_metadata(content: bytes) -> bytes:
-    """A picture inside a document, encoded again without its metadata when it is a JPEG, PNG
-    or WebP (other formats are kept as they are)."""
+    """A picture inside a document, encoded again without its metadata when it is a JPEG, PNG,
+    WebP, GIF or TIFF (drawings in other formats, such as EMF, are kept as they are)."""
     try:
         ext, image = _image(content)
     except InvalidUpload:
+        cleaned = _frames_without_metadata(content)
+        if cleaned is not None:
+            return cleaned
+        if content.startswith((b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")):
+            # A GIF or TIFF that cannot be cleaned is not kept with whatever its tags say.
+            raise InvalidUpload(
+                _(
+                    "A picture inside this document cannot be read, so its metadata cannot be "
+                    "removed. Save the picture again as PNG or JPEG, or remove it."
+                )
+            ) from None
         return content
     return _image_written(image, ext, 0, strip=True)
 

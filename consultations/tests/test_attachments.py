@@ -406,6 +406,56 @@ class TestAnonymous:
         text = b"".join(stored.read(p) for p in stored.namelist() if p.endswith(".xml"))
         assert any(word in text for word in (b"Added", b"Sheet1", b"cmAuthor", b"Note"))
 
+    def test_gif_and_tiff_pictures_lose_their_tags_and_comments(self, anonymous_consultation):
+        from PIL import TiffImagePlugin
+
+        tiff = io.BytesIO()
+        tags = TiffImagePlugin.ImageFileDirectory_v2()
+        tags[315] = SECRET  # Artist
+        tags[305] = SECRET  # Software
+        tags[700] = f"<x:xmpmeta><dc:creator>{SECRET}</dc:creator></x:xmpmeta>".encode()
+        Image.new("RGB", (12, 8), "green").save(tiff, "TIFF", tiffinfo=tags)
+        gif = io.BytesIO()
+        frames = [Image.new("RGB", (9, 9), c) for c in ("red", "green", "blue")]
+        frames[0].save(
+            gif,
+            "GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=80,
+            loop=0,
+            comment=SECRET.encode(),
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<w:document/>")
+            archive.writestr("word/media/image1.tiff", tiff.getvalue())
+            archive.writestr("word/media/image2.gif", gif.getvalue())
+        assert SECRET.encode() in tiff.getvalue() and SECRET.encode() in gif.getvalue()
+        kept = receive(anonymous_consultation, "paper", buffer.getvalue(), "a.docx")
+        stored = zipfile.ZipFile(io.BytesIO(kept.file.read()))
+        picture = stored.read("word/media/image1.tiff")
+        animation = stored.read("word/media/image2.gif")
+        assert SECRET.encode() not in picture and SECRET.encode() not in animation
+        # The pictures are the same pictures: size, pixels, every frame and its timing.
+        assert Image.open(io.BytesIO(picture)).size == (12, 8)
+        assert Image.open(io.BytesIO(picture)).convert("RGB").getpixel((3, 3)) == (0, 128, 0)
+        moving = Image.open(io.BytesIO(animation))
+        assert moving.n_frames == 3 and moving.info.get("duration") == 80
+
+    def test_a_damaged_tiff_inside_a_document_is_refused_not_kept(self, anonymous_consultation):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<w:document/>")
+            archive.writestr("word/media/image1.tiff", b"II*\x00" + SECRET.encode() * 3)
+        with pytest.raises(attachments.InvalidUpload, match="metadata cannot be removed"):
+            receive(anonymous_consultation, "paper", buffer.getvalue(), "a.docx")
+        from consultations.models import Attachment
+
+        assert not Attachment.objects.exists()
+
     def test_outside_anonymous_consultations_comments_keep_their_authors(self, consultation):
         kept = receive(consultation, "paper", commented("docx"), "a.docx")
         stored = zipfile.ZipFile(io.BytesIO(kept.file.read()))
