@@ -319,6 +319,13 @@ _NAMING_ELEMENTS = re.compile(
     rb"[^<]*(</\2>)"
 )
 _DATE_ELEMENTS = re.compile(rb"<dc:date>[^<]*</dc:date>")
+# An SVG drawing's <metadata> (creator, rights, dates) and the file paths its editor wrote down,
+# which often name the user's home folder.
+_SVG_METADATA = re.compile(rb"<((?:\w+:)?metadata)\b[^>]*?(?:/>|>.*?</\1\s*>)", re.DOTALL)
+_SVG_PATHS = re.compile(
+    rb'\s(?:sodipodi:(?:docname|docbase|absref)|inkscape:export-filename)="[^"]*"'
+)
+_SVG_FILE_LINKS = re.compile(rb'\s(?:xlink:)?href="file:[^"]*"')
 
 
 def _without_names(xml: bytes) -> bytes:
@@ -386,9 +393,17 @@ def _image_without_metadata(content: bytes) -> bytes:
     return _image_written(image, ext, 0, strip=True)
 
 
+def _svg_without_metadata(svg: bytes) -> bytes:
+    for pattern in (_SVG_METADATA, _SVG_PATHS, _SVG_FILE_LINKS):
+        svg = pattern.sub(b"", svg)
+    return svg
+
+
 def _cleaned_part(name: str, content: bytes) -> bytes:
     if name in EMPTY_PARTS:
         return EMPTY_PARTS[name]
+    if name.lower().endswith(".svg"):
+        return _svg_without_metadata(content)
     if name.lower().endswith((".xml", ".rels")):
         return _without_names(content)
     if "/media/" in name or name.startswith(("Pictures/", "media/")):

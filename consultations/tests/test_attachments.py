@@ -406,7 +406,7 @@ class TestAnonymous:
         text = b"".join(stored.read(p) for p in stored.namelist() if p.endswith(".xml"))
         assert any(word in text for word in (b"Added", b"Sheet1", b"cmAuthor", b"Note"))
 
-    def test_gif_and_tiff_pictures_lose_their_tags_and_comments(self, anonymous_consultation):
+    def test_gif_tiff_and_svg_pictures_lose_their_tags_and_comments(self, anonymous_consultation):
         from PIL import TiffImagePlugin
 
         tiff = io.BytesIO()
@@ -432,6 +432,13 @@ class TestAnonymous:
             archive.writestr("word/document.xml", "<w:document/>")
             archive.writestr("word/media/image1.tiff", tiff.getvalue())
             archive.writestr("word/media/image2.gif", gif.getvalue())
+            archive.writestr(
+                "word/media/image3.svg",
+                f'<svg sodipodi:docname="{SECRET}.svg" inkscape:export-filename="/home/'
+                f'{SECRET}/a.png"><metadata><rdf:RDF><cc:Work><dc:creator><cc:Agent><dc:title>'
+                f"{SECRET}</dc:title></cc:Agent></dc:creator></cc:Work></rdf:RDF></metadata>"
+                f'<image xlink:href="file:///home/{SECRET}/p.png"/><text>Drawn</text></svg>',
+            )
         assert SECRET.encode() in tiff.getvalue() and SECRET.encode() in gif.getvalue()
         kept = receive(anonymous_consultation, "paper", buffer.getvalue(), "a.docx")
         stored = zipfile.ZipFile(io.BytesIO(kept.file.read()))
@@ -443,6 +450,8 @@ class TestAnonymous:
         assert Image.open(io.BytesIO(picture)).convert("RGB").getpixel((3, 3)) == (0, 128, 0)
         moving = Image.open(io.BytesIO(animation))
         assert moving.n_frames == 3 and moving.info.get("duration") == 80
+        drawing = stored.read("word/media/image3.svg")
+        assert SECRET.encode() not in drawing and b"<text>Drawn</text>" in drawing
 
     def test_a_damaged_tiff_inside_a_document_is_refused_not_kept(self, anonymous_consultation):
         buffer = io.BytesIO()
