@@ -182,10 +182,21 @@ def holds_data(alias: str = "default") -> bool:
 # The files ---------------------------------------------------------------------------------------
 
 
+# Inside MEDIA_ROOT (so on its file system), the archive's files are gathered here before the
+# database is replaced; left behind only by a restore that was killed, and never backed up.
+STAGING_PREFIX = ".restoring-"
+
+
 def _media_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return sorted(path for path in root.rglob("*") if path.is_file() and not path.is_symlink())
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and not path.is_symlink()
+        and not path.relative_to(root).parts[0].startswith(STAGING_PREFIX)
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -304,8 +315,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 def restore_backup(archive: Path, *, force: bool = False, alias: str = "default") -> Summary:
     """Replace the database and MEDIA_ROOT with the archive's; refuse over data without force.
 
-    Everything is read and checked against the manifest before the database or a file is
-    touched: a bad archive changes nothing."""
+    Everything is read and checked against the manifest, and the files are gathered inside
+    MEDIA_ROOT, before the database or a file is replaced: a bad archive, a full disk or a
+    MEDIA_ROOT that cannot be written changes nothing."""
     backend = backend_of(alias)
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as scratch:
@@ -314,16 +326,21 @@ def restore_backup(archive: Path, *, force: bool = False, alias: str = "default"
         if not force:
             _refuse_to_replace(alias, media_root)
         dump = staged / manifest["database"]["name"]
-        _load_database(alias, backend, dump)
         wanted = {item["path"] for item in manifest["media"]}
+        gathered = _gather_media(staged / "media", media_root, wanted)
         try:
-            removed = _install_media(staged / "media", media_root, wanted)
+            _load_database(alias, backend, dump)
+        except BaseException:
+            shutil.rmtree(gathered, ignore_errors=True)
+            raise
+        try:
+            removed = _install_media(gathered, media_root, wanted)
         except OSError as exc:
             for cache in caches.all():
                 cache.clear()
             clear_process_caches()
             raise BackupError(
-                f"The database was restored, but the uploaded files could not all be written "
+                f"The database was restored, but the uploaded files could not all be put in place "
                 f"({exc.strerror or exc}). Free some space or fix the permissions of "
                 f"{media_root}, then run the restore again with --force."
             ) from None
@@ -459,8 +476,36 @@ def _extract_checked(
         )
 
 
-def _install_media(staged: Path, media_root: Path, wanted: set[str]) -> int:
-    """MEDIA_ROOT made to hold exactly the archive's files; returns how many others it removed."""
+def _gather_media(staged: Path, media_root: Path, wanted: set[str]) -> Path:
+    """The archive's files copied into a folder inside MEDIA_ROOT, before anything is replaced:
+    if the disk is full or MEDIA_ROOT cannot be written, the restore stops here and the
+    database and the files are as they were."""
+    try:
+        media_root.mkdir(parents=True, exist_ok=True)
+        gathered = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
+    except OSError as exc:
+        raise BackupError(
+            f"Nothing was restored: {media_root} cannot be written ({exc.strerror or exc})."
+        ) from None
+    try:
+        for relative in sorted(wanted):
+            target = gathered / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staged / relative, target)
+    except OSError as exc:
+        shutil.rmtree(gathered, ignore_errors=True)
+        raise BackupError(
+            f"Nothing was restored: the uploaded files could not be written into {media_root} "
+            f"({exc.strerror or exc}). Free some space or fix its permissions, then run the "
+            "restore again."
+        ) from None
+    return gathered
+
+
+def _install_media(gathered: Path, media_root: Path, wanted: set[str]) -> int:
+    """MEDIA_ROOT made to hold exactly the archive's files, moved from where they were gathered
+    (renames on one file system: no space needed, each file replaced in one step, so a reader
+    sees the old file or the new, never half); returns how many others it removed."""
     removed = 0
     for path in _media_files(media_root):
         if path.relative_to(media_root).as_posix() not in wanted:
@@ -468,14 +513,17 @@ def _install_media(staged: Path, media_root: Path, wanted: set[str]) -> int:
             removed += 1
     # Emptied folders go too, so that an archive's file may take the place of one.
     for directory in sorted(media_root.rglob("*"), reverse=True):
-        if directory.is_dir() and not directory.is_symlink() and not any(directory.iterdir()):
+        inside = directory.relative_to(media_root).parts[0].startswith(STAGING_PREFIX)
+        if (
+            not inside
+            and directory.is_dir()
+            and not directory.is_symlink()
+            and not any(directory.iterdir())
+        ):
             directory.rmdir()
-    media_root.mkdir(parents=True, exist_ok=True)
     for relative in sorted(wanted):
         target = media_root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Each file replaced in one step: a reader sees the old file or the new, never half.
-        fresh = target.with_name(f".{target.name}.restoring")
-        shutil.copyfile(staged / relative, fresh)
-        fresh.replace(target)
+        (gathered / relative).replace(target)
+    shutil.rmtree(gathered, ignore_errors=True)
     return removed

@@ -293,6 +293,35 @@ def test_restoring_over_uploaded_files_without_force_is_refused(media, tmp_path)
     assert _files(media) == {"kept.txt": b"an upload of this installation"}
 
 
+def test_a_full_disk_while_gathering_the_files_changes_nothing(archive, media, monkeypatch):
+    # The files are written before the database is replaced: a full disk then leaves both.
+    make_user("latecomer@example.org")
+    (media / "uploads" / "2026" / "brief.pdf").write_bytes(b"changed since the backup")
+    database, files = _database(), _files(media)
+
+    def full(source, target, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.shutil, "copyfile", full)
+    with pytest.raises(CommandError, match=r"Nothing was restored: .*No space left on device"):
+        call_command("restore", str(archive), "--force")
+
+    assert _database() == database and _files(media) == files
+    assert [p.name for p in media.iterdir()] == ["uploads"]  # nothing left half-gathered
+
+
+def test_files_left_by_a_killed_restore_are_neither_backed_up_nor_restored(archive, media):
+    leftover = media / f"{backup.STAGING_PREFIX}abc" / "uploads" / "old.pdf"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half a restore")
+    again = archive.with_name("again.tar.gz")
+    _run("backup", str(again))
+
+    assert not any(backup.STAGING_PREFIX in name for name in _members(again))
+    _run("restore", str(again), "--force")
+    assert _files(media)["uploads/2026/brief.pdf"] == UPLOAD
+
+
 def test_a_restore_inside_a_transaction_is_refused(archive, media):
     # On PostgreSQL pg_restore would wait for ever on the locks this transaction holds.
     database, files = _database(), _files(media)
