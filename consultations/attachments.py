@@ -364,7 +364,7 @@ def _frames_without_metadata(content: bytes) -> bytes | None:
         if len(frames) > 1:
             options["append_images"] = frames[1:]
         if kind == "GIF":
-            options.update({k: v for k, v in frames[0].info.items() if k != "background"})
+            options.update({str(k): v for k, v in frames[0].info.items() if k != "background"})
         frames[0].save(out, kind, **options)
     except Exception as exc:  # Pillow raises many kinds of errors on what it cannot read
         logger.info("a document's picture could not be encoded again: %s", type(exc).__name__)
