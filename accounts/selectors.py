@@ -135,6 +135,10 @@ def erasure_refusals(user: Any) -> list[str]:
 
 
 def _field_label(field: str) -> str:
-    """A stored field's name as a reader writes it: "data.display_name" → "Data › display name"."""
-    words = field.replace("_", " ").replace(".", " › ")
+    """A stored field's name as a reader writes it, each dotted part under its label where it has
+    one: "data.display_name" → "Details › Display name", "answers.q_1" → "Answers › q 1"."""
+    from core.personal import FIELD_LABELS
+
+    parts = (str(FIELD_LABELS.get(part, part.replace("_", " "))) for part in field.split("."))
+    words = " › ".join(parts)
     return words[:1].upper() + words[1:]

@@ -9,6 +9,9 @@ stop that (`refuse`), and what it removes once a process's retention periods hav
 - refuse(user) -> list[str]: reasons, to show the person, why the account cannot go yet.
 - retain(process, now) -> int: removes what the process's retention periods say has expired;
   returns how many rows it removed or unlinked.
+
+The page shows each item's fields under FIELD_LABELS, one table for every app: a key such as
+`state`, `created` or `organisation` means the same wherever it is exported.
 """
 
 from collections.abc import Callable
@@ -16,10 +19,105 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 Export = Callable[[Any], dict[str, Any]]
 Erase = Callable[[Any], dict[str, int]]
 Refuse = Callable[[Any], list[str]]
 Retain = Callable[[Any, datetime], int]
+
+
+# The fields of the items the apps export (and of the audit log's entries), by key. Part keys
+# are not here: each provider heads its own parts through its `labels`.
+FIELD_LABELS: dict[str, Any] = {
+    "accepted": _("Accepted"),
+    "action": _("Action"),
+    "agenda_item": _("Agenda item"),
+    "answers": _("Answers"),
+    "article": _("Article"),
+    "at_risk": _("At risk of reprisals"),
+    "attachment": _("Attachment"),
+    "basis": _("Basis"),
+    "body": _("Text or justification"),
+    "by_you": _("Done by you"),
+    "checked_in": _("Checked in"),
+    "consultation": _("Consultation"),
+    "consultation_slug": _("Short name"),
+    "content": _("Content"),
+    "content_type": _("File type"),
+    "created": _("Created"),
+    "data": _("Details"),
+    "date_joined": _("Account created"),
+    "decided": _("Decided"),
+    "deliberation": _("Deliberation"),
+    "disclose": _("Basis may be disclosed"),
+    "display_name": _("Display name"),
+    "email": _("E-mail address"),
+    "event": _("Event"),
+    "event_slug": _("Short name"),
+    "file_name": _("File name"),
+    "files": _("Files"),
+    "gender": _("Gender"),
+    "given": _("Floor given"),
+    "granted": _("Granted"),
+    "id": _("Identifier"),
+    "identity": _("Identity"),
+    "joined": _("Joined"),
+    "kind": _("Kind"),
+    "language": _("Language"),
+    "last_login": _("Last signed in"),
+    "last_used": _("Last used"),
+    "listed_among_participants": _("Listed among participants"),
+    "lodged": _("Lodged"),
+    "member_state": _("Member State"),
+    "moderation_reason": _("Moderator's reason"),
+    "name": _("Token name"),
+    "note": _("Note"),
+    "number": _("Number"),
+    "object_id": _("Object identifier"),
+    "object_type": _("Object type"),
+    "operation": _("Operation"),
+    "organisation": _("Organisation"),
+    "organisation_id": _("Organisation identifier"),
+    "passage": _("Passage"),
+    "personal": _("Personal values"),
+    "prefix": _("Prefix"),
+    "primary": _("Primary"),
+    "process": _("Process"),
+    # Not "Proposed": the catalogues already hold it as a noun ("Proposition").
+    "proposed": _("Proposed on"),
+    "proposed_text": _("Proposed wording"),
+    "published": _("Published"),
+    "question": _("Question"),
+    # Not "Record": the catalogues already hold it as a verb ("Enregistrer").
+    "record": _("Knowledge record"),
+    "reference": _("Reference"),
+    "registered": _("Registered"),
+    "requested": _("Requested"),
+    "revision": _("Revision"),
+    "revoked": _("Revoked"),
+    "role": _("Role"),
+    "saved": _("Saved"),
+    "sent": _("Sent"),
+    "seq": _("Entry number"),
+    "size": _("Size (bytes)"),
+    "slug": _("Short name"),
+    "spokesperson": _("Spokesperson"),
+    "state": _("State"),
+    "statement": _("Statement"),
+    "submitted": _("Submitted"),
+    "text": _("Text"),
+    "time": _("Time"),
+    "title": _("Title"),
+    "topic": _("Topic"),
+    "track": _("Track"),
+    "type": _("Type"),
+    "verified": _("Verified"),
+    "version": _("Version"),
+    # Not "Vote": the catalogues already hold it as a verb ("Voter").
+    "vote": _("Your vote"),
+    "withdrawn": _("Withdrawn"),
+}
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,27 @@ def test_anonymous_answers_are_not_in_the_download_and_the_page_says_why(client,
     assert "Oscar Other" not in content
 
 
+def test_the_page_names_fields_by_their_labels_and_the_download_keeps_the_keys(client, world):
+    profile = _download(client, world["person"])["data"]["accounts"]["profile"]
+    assert {"at_risk", "last_login", "display_name"} <= set(profile)
+    content = client.get(reverse("accounts:personal_data")).content.decode()
+    # Read from the key alone, these would be "At risk" and "Last login".
+    assert "<dt>At risk of reprisals</dt>" in content and "<dt>At risk</dt>" not in content
+    assert "<dt>Last signed in</dt>" in content and "<dt>Last login</dt>" not in content
+    # A dotted path: each part it knows under its label, the others as stored.
+    assert "<dt>Details › Track</dt>" in content
+    assert "<dt>Answers › comment</dt>" in content
+
+
+def test_in_french_the_page_translates_field_labels_but_not_the_download(client, world, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    profile = _download(client, world["person"])["data"]["accounts"]["profile"]
+    assert {"gender", "language"} <= set(profile)
+    content = client.get(reverse("accounts:personal_data")).content.decode()
+    assert "<dt>Genre</dt>" in content and "<dt>Langue</dt>" in content
+    assert "<dt>Gender</dt>" not in content and "<dt>Language</dt>" not in content
+
+
 def test_the_profile_links_to_the_data_page(client, stakeholder):
     client.force_login(stakeholder)
     content = client.get(reverse("accounts:profile")).content.decode()
