@@ -20,7 +20,13 @@ class CoreConfig(AppConfig):
         watch(Process)
         register_label("core.process", _process_names)
         # Last: the entries written by the other apps' erasures are part of it.
-        register_personal_data("audit", title=_("Audit log"), export=entries_about, order=1000)
+        register_personal_data(
+            "audit",
+            title=_("Audit log"),
+            labels={"entries": _("Entries about you")},
+            export=entries_about,
+            order=1000,
+        )
         post_migrate.connect(_restart_audit_log_after_flush, sender=self)
 
 

@@ -101,6 +101,7 @@ PUBLIC_PAGES = [
 ]
 STAFF_PAGES = [
     "/accounts/profile/",
+    "/accounts/profile/data/",
     "/accounts/email/",
     "/accounts/password/change/",
     "/audit/",
@@ -215,3 +216,17 @@ def test_the_api_reference_tries_an_endpoint(page, world):
     result.wait_for()
     assert "cosp-cybercrime" in result.inner_text()
     assert "→ 200" in form.locator(".try-result p").inner_text()
+
+
+def test_your_data_reads_in_arabic_under_translated_labels(
+    page, world, assert_accessible, tmp_path
+):
+    log_in(page, world.email)
+    set_language(page, "ar")
+    page.goto("/accounts/profile/data/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    facts = page.locator("dl.facts").first
+    assert "الاسم المعروض" in facts.inner_text()  # "Display name"
+    assert "display" not in facts.inner_text().lower()
+    page.screenshot(path=str(tmp_path / "personal-data-ar.png"), full_page=True)
+    assert_accessible(page)
