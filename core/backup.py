@@ -525,5 +525,7 @@ def _install_media(gathered: Path, media_root: Path, wanted: set[str]) -> int:
         target = media_root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         (gathered / relative).replace(target)
-    shutil.rmtree(gathered, ignore_errors=True)
+    # This restore's folder, emptied now, and any a killed restore left.
+    for leftover in media_root.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     return removed

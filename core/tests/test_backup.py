@@ -319,7 +319,7 @@ def test_files_left_by_a_killed_restore_are_neither_backed_up_nor_restored(archi
 
     assert not any(backup.STAGING_PREFIX in name for name in _members(again))
     _run("restore", str(again), "--force")
-    assert _files(media)["uploads/2026/brief.pdf"] == UPLOAD
+    assert _files(media) == {"uploads/2026/brief.pdf": UPLOAD}  # the leftover gone too
 
 
 def test_a_restore_inside_a_transaction_is_refused(archive, media):
