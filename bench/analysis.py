@@ -6,6 +6,9 @@ detection on generated comments with planted campaigns (time, pairwise precision
     .venv/bin/python bench/analysis.py            # 1,000,000 comments
     .venv/bin/python bench/analysis.py --comments 100000
     .venv/bin/python bench/analysis.py --skip-groups   # campaigns only, without the Polis part
+    .venv/bin/python bench/analysis.py --schedules --red-dwarf-seeds 10 --comments 0
+        # how much the groups depend on when the math ran: each conversation replayed under 18
+        # update schedules, and red-dwarf under 10 seeds (its default start is random)
 """
 
 import argparse
@@ -40,34 +43,77 @@ sys.path.insert(0, {root!r})
 from sklearn.metrics import adjusted_rand_score
 from reddwarf.implementations.polis import run_pipeline
 from analysis.tests.polisdata import conversation
-name = sys.argv[1]
+name, seeds = sys.argv[1], int(sys.argv[2])
 votes, out, polis = conversation(name)
 last = {{}}
 for t, (p, s, v) in enumerate(votes):
     last[(p, s)] = (t, v)
 rows = [dict(participant_id=p, statement_id=s, vote=v, modified=t)
         for (p, s), (t, v) in last.items()]
-result = run_pipeline(votes=rows, mod_out_statement_ids=out, random_state=0)
-labels = result.participants_df["cluster_id"].dropna()
-common = [p for p in polis if p in labels.index]
-print(adjusted_rand_score([polis[p] for p in common], [int(labels[p]) for p in common]))
+for seed in range(seeds):
+    result = run_pipeline(votes=rows, mod_out_statement_ids=out, random_state=seed)
+    labels = result.participants_df["cluster_id"].dropna()
+    common = [p for p in polis if p in labels.index]
+    print(adjusted_rand_score([polis[p] for p in common], [int(labels[p]) for p in common]))
 """
+# The update schedules of --schedules: once per window (seconds) that had votes, at most so many.
+WINDOWS = (10, 30, 60, 120, 300, 900)
+CAPS = (50, 150, 400)
 
 
-def red_dwarf(name: str) -> str:
+def red_dwarf(name: str, seeds: int = 1) -> list[float] | None:
+    """red-dwarf's ARI with random_state 0, 1, … (its default, None, draws a new start each run)."""
     if not RED_DWARF.exists():
-        return "n/a"
+        return None
     script = RED_DWARF_SCRIPT.format(root=str(ROOT))
     run = subprocess.run(
-        [str(RED_DWARF), "-c", script, name], capture_output=True, text=True, check=False
+        [str(RED_DWARF), "-c", script, name, str(seeds)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    return f"{float(run.stdout.strip().splitlines()[-1]):.3f}" if run.returncode == 0 else "error"
+    if run.returncode != 0:
+        return []
+    return [float(line) for line in run.stdout.split()[-seeds:]]
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
+
+
+def _ari(polis: dict[int, int], found: dict[int, int]) -> float:
+    common = [p for p in polis if p in found]
+    return float(adjusted_rand_score([polis[p] for p in common], [found[p] for p in common]))
+
+
+def schedules(seeds: int) -> None:
+    """The ARI of each conversation replayed under every schedule of WINDOWS × CAPS, beside
+    red-dwarf's over `seeds` random starts: median (least–most)."""
+    print(
+        f"\n| conversation | ours, {len(WINDOWS) * len(CAPS)} schedules | red-dwarf 0.4.0, "
+        f"{seeds} seeds |"
+    )
+    print("| --- | ---: | ---: |")
+    for name in OPEN_DATA + FIXTURES:
+        votes, out, polis = conversation(name)
+        times = vote_times(name)
+        ours = [
+            _ari(
+                polis,
+                op.replay(votes, moderated_out=out, times=times, window=w, updates=u).group_of(),
+            )
+            for w in WINDOWS
+            for u in CAPS
+        ]
+        theirs = red_dwarf(name, seeds)
+        print(f"| {name} | {_spread(ours)} | {_spread(theirs) if theirs else 'n/a'} |")
+    print(f"schedules: once per {WINDOWS} s that had votes, at most {CAPS} computations")
 
 
 def groups() -> None:
     print(
         "| conversation | participants in groups | Polis k | our k | ARI (ours) "
-        "| ARI (red-dwarf 0.4.0) | replay | one computation |"
+        "| ARI (red-dwarf 0.4.0, seed 0) | replay | one computation |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     scores = []
@@ -78,15 +124,17 @@ def groups() -> None:
         replayed = time.perf_counter() - started
         found = ours.group_of()
         common = [p for p in polis if p in found]
-        score = adjusted_rand_score([polis[p] for p in common], [found[p] for p in common])
+        score = _ari(polis, found)
         scores.append(score)
+        theirs = red_dwarf(name)
         matrix = op.VoteMatrix.from_votes(votes)
         started = time.perf_counter()
         op.compute(matrix, moderated_out=out)
         took = time.perf_counter() - started
         print(
             f"| {name} | {len(common)} of {len(polis)} | {len(set(polis.values()))} | {ours.k} "
-            f"| {score:.3f} | {red_dwarf(name)} | {replayed:.1f} s | {took * 1000:.0f} ms |"
+            f"| {score:.3f} | {f'{theirs[0]:.3f}' if theirs else 'n/a'} | {replayed:.1f} s "
+            f"| {took * 1000:.0f} ms |"
         )
     print(
         f"median ARI (ours): {statistics.median(scores):.3f}; replay: once per "
@@ -150,11 +198,18 @@ def main() -> None:
     parser.add_argument(
         "--skip-groups", action="store_true", help="only the campaigns, not the Polis figures"
     )
+    parser.add_argument(
+        "--schedules", action="store_true", help="also the ARI under 18 update schedules"
+    )
+    parser.add_argument("--red-dwarf-seeds", type=int, default=10)
     args = parser.parse_args()
     if not args.skip_groups:
         groups()
         repness()
-    campaigns(args.comments, args.threshold)
+        if args.schedules:
+            schedules(args.red_dwarf_seeds)
+    if args.comments:
+        campaigns(args.comments, args.threshold)
 
 
 if __name__ == "__main__":
