@@ -350,7 +350,8 @@ def _frames_without_metadata(content: bytes) -> bytes | None:
     try:
         image = Image.open(io.BytesIO(content), formats=["GIF", "TIFF"])
         width, height = image.size
-        if width * height > MAX_PIXELS:
+        # Every frame is decoded: their pixels together stay under what one image may have.
+        if width * height * getattr(image, "n_frames", 1) > MAX_PIXELS:
             return None
         frames = []
         for frame in ImageSequence.Iterator(image):

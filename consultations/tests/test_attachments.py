@@ -453,6 +453,22 @@ class TestAnonymous:
         drawing = stored.read("word/media/image3.svg")
         assert SECRET.encode() not in drawing and b"<text>Drawn</text>" in drawing
 
+    def test_an_animation_with_too_many_pixels_in_all_is_refused(
+        self, anonymous_consultation, monkeypatch
+    ):
+        gif = io.BytesIO()
+        frames = [Image.new("RGB", (9, 9), c) for c in ("red", "green", "blue")]
+        frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:])
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", "<w:document/>")
+            archive.writestr("word/media/image1.gif", gif.getvalue())
+        # Each frame is within the limit, the three together are not.
+        monkeypatch.setattr(attachments, "MAX_PIXELS", 200)
+        with pytest.raises(attachments.InvalidUpload, match="metadata cannot be removed"):
+            receive(anonymous_consultation, "paper", buffer.getvalue(), "a.docx")
+
     def test_a_damaged_tiff_inside_a_document_is_refused_not_kept(self, anonymous_consultation):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
