@@ -469,6 +469,7 @@ class TestAnonymous:
         with pytest.raises(attachments.InvalidUpload, match="metadata cannot be removed"):
             receive(anonymous_consultation, "paper", buffer.getvalue(), "a.docx")
 
+    @pytest.mark.filterwarnings("ignore:Corrupt EXIF data:UserWarning")
     def test_a_damaged_tiff_inside_a_document_is_refused_not_kept(self, anonymous_consultation):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
