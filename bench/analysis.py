@@ -77,7 +77,10 @@ def red_dwarf(name: str, seeds: int = 1) -> list[float] | None:
     return [float(line) for line in run.stdout.split()[-seeds:]]
 
 
-def _spread(values: list[float]) -> str:
+def _spread(values: list[float] | None) -> str:
+    """median (least–most); n/a without red-dwarf's venv, error when its run failed."""
+    if not values:
+        return "n/a" if values is None else "error"
     return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
 
 
@@ -106,7 +109,7 @@ def schedules(seeds: int) -> None:
             for u in CAPS
         ]
         theirs = red_dwarf(name, seeds)
-        print(f"| {name} | {_spread(ours)} | {_spread(theirs) if theirs else 'n/a'} |")
+        print(f"| {name} | {_spread(ours)} | {_spread(theirs)} |")
     print(f"schedules: once per {WINDOWS} s that had votes, at most {CAPS} computations")
 
 
@@ -133,7 +136,8 @@ def groups() -> None:
         took = time.perf_counter() - started
         print(
             f"| {name} | {len(common)} of {len(polis)} | {len(set(polis.values()))} | {ours.k} "
-            f"| {score:.3f} | {f'{theirs[0]:.3f}' if theirs else 'n/a'} | {replayed:.1f} s "
+            f"| {score:.3f} | {f'{theirs[0]:.3f}' if theirs else _spread(theirs)} "
+            f"| {replayed:.1f} s "
             f"| {took * 1000:.0f} ms |"
         )
     print(
